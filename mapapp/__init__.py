@@ -1,0 +1,1 @@
+"""The Belarus–EU border-crisis map (2021–2022)."""

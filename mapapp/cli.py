@@ -1,0 +1,73 @@
+"""Command line: ``python -m mapapp validate`` and ``python -m mapapp snapshot --date D``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mapapp import data, snapshot, timeline
+
+#: Exit status for bad usage or a bad parameter value (argparse uses it too).
+USAGE_ERROR = 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Check every file of the data directory; print every problem."""
+    directory = args.data_dir or data.data_dir()
+    frames, problems = data.validate_directory(directory)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {directory.name}/", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in frames.items())
+    print(f"{directory.name}/ is valid: {counts}")
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    """Print the map on one day as GeoJSON."""
+    try:
+        day = timeline.parse_day(args.date)
+    except timeline.DateOutOfRange as exc:
+        print(f"snapshot: --date: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        dataset = data.load_dataset(args.data_dir)
+    except data.DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    json.dump(snapshot.snapshot(dataset, day), sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m mapapp``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m mapapp", description="The Belarus–EU border-crisis map: data commands."
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"data directory (default: ${data.DATA_DIR_ENV} or the bundled geodata/)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every data file; exit 1 listing the problems")
+    snap = commands.add_parser("snapshot", help="print every feature active on a day as GeoJSON")
+    snap.add_argument(
+        "--date",
+        required=True,
+        help=f"YYYY-MM-DD, {timeline.CRISIS_START} to {timeline.CRISIS_END}",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = build_parser().parse_args(argv)
+    handler = {"validate": _validate, "snapshot": _snapshot}[args.command]
+    return handler(args)

@@ -1,0 +1,211 @@
+"""The shared schema of the map's data and the checks made where data enters.
+
+Every check returns :class:`Problem` records instead of raising, so a file is
+reported whole: every bad feature and field at once, not only the first.
+The checks work on parsed GeoJSON (plain dicts), before any GeoDataFrame exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import shapely
+from shapely.geometry import shape
+
+#: Fields every feature of a dated layer carries.
+DATED_FIELDS = (
+    "id",
+    "layer",
+    "name",
+    "start",
+    "end",
+    "date_precision",
+    "geo_precision",
+    "sources",
+    "notes",
+)
+DATE_PRECISIONS = ("day", "month", "year")
+GEO_PRECISIONS = ("exact", "approximate", "region")
+
+#: CRS names that mean WGS84 longitude/latitude in a legacy GeoJSON ``crs`` member.
+WGS84_NAMES = {
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "OGC:CRS84",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, feature or field."""
+
+    file: str
+    feature_id: str | None
+    field: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.feature_id is not None:
+            where += f": feature {self.feature_id!r}"
+        if self.field is not None:
+            where += f": field {self.field!r} = {_short(self.value)}"
+        return f"{where}: {self.message}"
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """repr() of a value, cut to ``limit`` characters for one-line messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_iso_date(value: object) -> dt.date | None:
+    """Return the date of a strict ``YYYY-MM-DD`` string, else None."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def is_http_url(value: object) -> bool:
+    """True for a well-formed absolute http(s) URL with a host and no spaces."""
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and "." in parsed.netloc
+
+
+def check_collection(file: str, doc: object) -> list[Problem]:
+    """Check the FeatureCollection envelope and its declared CRS."""
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return [Problem(file, None, None, None, "not a GeoJSON FeatureCollection")]
+    if not isinstance(doc.get("features"), list):
+        return [Problem(file, None, None, None, "'features' is not a list")]
+    crs = doc.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+        if name not in WGS84_NAMES:
+            return [Problem(file, None, "crs", name or crs, "CRS must be EPSG:4326 (WGS84 lon/lat)")]
+    return []
+
+
+def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem]:
+    """Check that a feature's geometry parses, is valid, non-empty and in lon/lat range."""
+    if not isinstance(geometry, dict):
+        return [Problem(file, fid, "geometry", geometry, "missing geometry")]
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        return [Problem(file, fid, "geometry", geometry.get("type"), f"unreadable geometry: {exc}")]
+    if geom.is_empty:
+        return [Problem(file, fid, "geometry", geometry.get("type"), "empty geometry")]
+    minx, miny, maxx, maxy = geom.bounds
+    if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
+        return [Problem(file, fid, "geometry", geom.bounds, "non-finite coordinates")]
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        return [
+            Problem(
+                file,
+                fid,
+                "geometry",
+                tuple(round(b, 3) for b in geom.bounds),
+                "coordinates outside lon/lat range: the data must be in EPSG:4326",
+            )
+        ]
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        return [Problem(file, fid, "geometry", geometry.get("type"), f"invalid geometry: {reason}")]
+    return []
+
+
+def check_sources(file: str, fid: str | None, sources: object) -> list[Problem]:
+    """``sources`` is a non-empty list of http(s) URLs."""
+    if not isinstance(sources, list) or not sources:
+        return [Problem(file, fid, "sources", sources, "must be a non-empty list of URLs")]
+    return [
+        Problem(file, fid, "sources", url, "not a well-formed http(s) URL")
+        for url in sources
+        if not is_http_url(url)
+    ]
+
+
+def check_dated_properties(
+    file: str, fid: str | None, props: dict, layer: str | None = None
+) -> list[Problem]:
+    """Check the shared schema of one feature of a dated layer."""
+    problems = [
+        Problem(file, fid, name, None, "required field is missing")
+        for name in DATED_FIELDS
+        if name not in props
+    ]
+    if not isinstance(props.get("name"), str) or not props.get("name", "").strip():
+        if "name" in props:
+            problems.append(Problem(file, fid, "name", props.get("name"), "must be a non-empty text"))
+    if layer is not None and "layer" in props and props["layer"] != layer:
+        problems.append(Problem(file, fid, "layer", props["layer"], f"expected {layer!r}"))
+    start = parse_iso_date(props.get("start"))
+    if "start" in props and start is None:
+        problems.append(Problem(file, fid, "start", props["start"], "not an ISO date (YYYY-MM-DD)"))
+    end_raw = props.get("end")
+    end = None
+    if end_raw not in (None, ""):
+        end = parse_iso_date(end_raw)
+        if end is None:
+            problems.append(Problem(file, fid, "end", end_raw, "not an ISO date (YYYY-MM-DD) or empty"))
+    if start and end and end < start:
+        problems.append(Problem(file, fid, "end", end_raw, f"is before start {props['start']}"))
+    for name, allowed in (("date_precision", DATE_PRECISIONS), ("geo_precision", GEO_PRECISIONS)):
+        if name in props and props[name] not in allowed:
+            problems.append(Problem(file, fid, name, props[name], f"must be one of {allowed}"))
+    if "sources" in props:
+        problems.extend(check_sources(file, fid, props["sources"]))
+    if "notes" in props and not isinstance(props["notes"], str):
+        problems.append(Problem(file, fid, "notes", props["notes"], "must be text (may be empty)"))
+    return problems
+
+
+def check_features(
+    file: str,
+    doc: dict,
+    required: tuple[str, ...],
+    dated: bool,
+    layer: str | None,
+) -> list[Problem]:
+    """Check every feature of a parsed collection; ids must be unique within it."""
+    problems = check_collection(file, doc)
+    if problems:
+        return problems
+    seen: set[str] = set()
+    for index, feature in enumerate(doc["features"]):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.append(Problem(file, f"#{index}", "properties", props, "missing properties"))
+            continue
+        fid = props.get("id")
+        label = fid if isinstance(fid, str) and fid else f"#{index}"
+        if not isinstance(fid, str) or not fid.strip():
+            problems.append(Problem(file, label, "id", fid, "must be a non-empty text"))
+        elif fid in seen:
+            problems.append(Problem(file, label, "id", fid, "duplicate id"))
+        else:
+            seen.add(fid)
+        problems.extend(check_geometry(file, label, feature.get("geometry")))
+        if dated:
+            problems.extend(check_dated_properties(file, label, props, layer))
+        else:
+            problems.extend(
+                Problem(file, label, name, None, "required field is missing")
+                for name in required
+                if name not in props
+            )
+            if "sources" in props:
+                problems.extend(check_sources(file, label, props["sources"]))
+    return problems
