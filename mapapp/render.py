@@ -73,10 +73,12 @@ def feature_style(spec: LayerSpec, props: dict) -> dict:
             "radius": spec.weight,
             "color": "#ffffff",
             "weight": 1 if spec.weight < 5 else 1.5,
+            # folium's CircleMarker template starts with fill off.
+            "fill": True,
             "fillColor": colour,
             "fillOpacity": 0.95,
         }
-    return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.25}
+    return {"color": colour, "weight": 1, "fill": True, "fillColor": colour, "fillOpacity": 0.25}
 
 
 def _present(value: object) -> bool:

@@ -103,7 +103,7 @@ def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem
         return [Problem(file, fid, "geometry", geometry, "missing geometry")]
     try:
         geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+    except (shapely.errors.ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
         return [Problem(file, fid, "geometry", geometry.get("type"), f"unreadable geometry: {exc}")]
     if geom.is_empty:
         return [Problem(file, fid, "geometry", geometry.get("type"), "empty geometry")]

@@ -111,12 +111,13 @@ def describe_period(start: str, end: str, precision: str = "day") -> str:
 
     """
     first = _format_day(start, precision)
+    last = _format_day(end, precision) if end else ""
     if not end:
         text = f"since {first} (ongoing)"
-    elif end == start:
+    elif last == first:
         text = first
     else:
-        text = f"{first} – {_format_day(end, precision)}"
+        text = f"{first} – {last}"
     if precision != "day":
         text += f" ({precision} precision)"
     return text

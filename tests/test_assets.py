@@ -1,0 +1,35 @@
+"""Leaflet and jQuery are copied from installed packages, never fetched."""
+
+from __future__ import annotations
+
+import json
+
+from mapapp import assets
+
+
+def test_vendor_files_are_published(tmp_path):
+    assets.publish_vendor_files(tmp_path)
+    assets.publish_vendor_files(tmp_path)  # idempotent
+    js, css = assets.vendor_links("/app/static")
+    for _, url in js + css:
+        if url.endswith(assets.MAP_CSS):
+            continue
+        relative = url.removeprefix("/app/static/")
+        assert (tmp_path / relative).stat().st_size > 10_000, url
+    assert (tmp_path / "vendor" / "leaflet-1.9.3" / "images" / "marker-icon.png").exists()
+
+
+def test_published_geojson_is_named_by_content(tmp_path):
+    doc = {"type": "FeatureCollection", "features": []}
+    url = assets.publish_geojson("towns", doc, "/base/app/static", tmp_path)
+    assert url.startswith("/base/app/static/data/towns.") and url.endswith(".geojson")
+    path = tmp_path / "data" / url.rsplit("/", 1)[1]
+    assert json.loads(path.read_text()) == doc
+    assert assets.publish_geojson("towns", doc, "/base/app/static", tmp_path) == url
+    other = assets.publish_geojson("towns", {**doc, "x": 1}, "/base/app/static", tmp_path)
+    assert other != url
+
+
+def test_static_prefix_follows_base_url_path():
+    assert assets.static_prefix("") == "/app/static"
+    assert assets.static_prefix("/maps/") == "/maps/app/static"
