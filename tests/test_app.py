@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import REPO, write_layers
+from helpers import REPO, write_layers
 from streamlit.testing.v1 import AppTest
 
 from mapapp import data

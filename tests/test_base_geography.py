@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import shapely
-from conftest import GEODATA
+from helpers import GEODATA
 from pyproj import Geod, Transformer
 from shapely.geometry import Point, shape
 

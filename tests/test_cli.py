@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, event, write_layers
+from helpers import REPO, event, write_layers
 
 
 def mapapp(*args: str) -> subprocess.CompletedProcess:

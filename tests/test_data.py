@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GEODATA, event, write_layers
+from helpers import GEODATA, event, write_layers
 
 from mapapp import data
 from mapapp.layers import REGISTRY

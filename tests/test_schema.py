@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import collection, event, feature, point
+from helpers import collection, event, feature, point
 
 from mapapp import schema
 

@@ -40,7 +40,8 @@ def _free_port() -> int:
 def app_url():
     """Start ``streamlit run mapapp/app.py`` as the README does; stop it afterwards."""
     port = _free_port()
-    log = (ARTIFACTS / "streamlit.log").open("w") if ARTIFACTS.mkdir(exist_ok=True) is None else None
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,

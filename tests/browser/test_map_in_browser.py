@@ -6,7 +6,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ARTIFACTS
+
+from mapapp.data import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +15,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 BY_PL = "#c62828"  # BORDER_SEGMENTS.colours["BY-PL"]
 BORDER_EVENT = "#d81b60"  # EVENTS.colours["border"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+ARTIFACTS = DEFAULT_DATA_DIR.parent / "test-artifacts"
 
 
 def open_map(page, url):
