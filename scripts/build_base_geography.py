@@ -187,14 +187,16 @@ def outer_outline(by_metric, neighbours: dict[str, object]) -> list[np.ndarray]:
     creeks are cut out of it, so its outline also runs round every lake and
     into every inlet. A morphological closing of CLOSE_M fills the inlets
     (narrower than 2 × CLOSE_M) that no border follows; interior lakes and
-    islands are dropped. Holes that are a neighbour's territory (the Russian
-    exclave of Sankovo-Medvezhye) are kept, since their rim is border too.
+    islands are dropped. Holes of over 1 km² that are a neighbour's territory
+    (an exclave) are kept, since their rim is border too.
     """
     closed = by_metric.buffer(CLOSE_M).buffer(-CLOSE_M)
     main = max(getattr(closed, "geoms", [closed]), key=lambda p: p.area)
     rings = [main.exterior]
     for hole in main.interiors:
         inside = Polygon(hole).representative_point()
+        if Polygon(hole).area < 1e6:  # under 1 km²: slivers between the polygons
+            continue
         if any(geom.covers(inside) for geom in neighbours.values()):
             rings.append(hole)
     return [np.asarray(shapely.segmentize(ring, PIECE_M).coords) for ring in rings]
