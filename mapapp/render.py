@@ -190,7 +190,9 @@ class Legend(MacroElement):
             var legend = L.control({position: 'bottomright'});
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'mapapp-legend');
-                div.innerHTML = {{ this.html|tojson }};
+                div.innerHTML = '<details><summary>Legend</summary>' + {{ this.html|tojson }} + '</details>';
+                // Open on a laptop, folded on a phone where it would hide the map.
+                div.firstChild.open = window.innerWidth >= 640;
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
