@@ -68,27 +68,29 @@ def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Pr
 
 def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
     """All problems of one parsed layer file."""
-    return schema.check_features(
+    problems = schema.check_features(
         label,
         doc,
         required=spec.required,
         dated=spec.dated,
         layer=spec.id if spec.dated or "layer" in spec.required else None,
-    ) + (_check_extra_required(spec, doc, label) if spec.dated else [])
-
-
-def _check_extra_required(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
-    """Layer-specific required properties of a dated layer."""
-    problems = []
-    for index, feature in enumerate(doc.get("features", [])):
-        props = feature.get("properties") or {}
-        fid = props.get("id") or f"#{index}"
-        for name in spec.required:
-            if name not in props:
-                problems.append(schema.Problem(label, fid, name, None, "required field is missing"))
-            elif name in (spec.colour_by,) and spec.colours and props[name] not in spec.colours:
+    )
+    if spec.colour_by and spec.colours and isinstance(doc.get("features"), list):
+        # A value without a colour would be drawn unexplained by the legend.
+        for index, feature in enumerate(doc["features"]):
+            props = feature.get("properties") if isinstance(feature, dict) else None
+            if not isinstance(props, dict) or spec.colour_by not in props:
+                continue  # reported by the schema checks
+            value = props[spec.colour_by]
+            if value not in spec.colours:
                 problems.append(
-                    schema.Problem(label, fid, name, props[name], f"must be one of {tuple(spec.colours)}")
+                    schema.Problem(
+                        label,
+                        props.get("id") or f"#{index}",
+                        spec.colour_by,
+                        value,
+                        f"must be one of {tuple(spec.colours)}",
+                    )
                 )
     return problems
 

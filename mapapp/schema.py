@@ -179,7 +179,11 @@ def check_features(
     dated: bool,
     layer: str | None,
 ) -> list[Problem]:
-    """Check every feature of a parsed collection; ids must be unique within it."""
+    """Check every feature of a parsed collection; ids must be unique within it.
+
+    ``required`` names properties the layer needs besides the shared dated
+    fields (which ``dated`` layers are always checked for).
+    """
     problems = check_collection(file, doc)
     if problems:
         return problems
@@ -200,12 +204,12 @@ def check_features(
         problems.extend(check_geometry(file, label, feature.get("geometry")))
         if dated:
             problems.extend(check_dated_properties(file, label, props, layer))
-        else:
-            problems.extend(
-                Problem(file, label, name, None, "required field is missing")
-                for name in required
-                if name not in props
-            )
-            if "sources" in props:
-                problems.extend(check_sources(file, label, props["sources"]))
+        elif "sources" in props:
+            problems.extend(check_sources(file, label, props["sources"]))
+        shared = DATED_FIELDS if dated else ()
+        problems.extend(
+            Problem(file, label, name, None, "required field is missing")
+            for name in required
+            if name not in props and name not in shared
+        )
     return problems

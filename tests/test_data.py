@@ -82,3 +82,24 @@ def test_data_dir_follows_environment(monkeypatch, data_dir):
     assert data.data_dir() == data_dir
     monkeypatch.delenv(data.DATA_DIR_ENV)
     assert data.data_dir() == data.DEFAULT_DATA_DIR
+
+
+def test_category_problem_is_reported_with_other_problems(tmp_path, layers):
+    layers["events.geojson"]["features"][0]["properties"]["category"] = "gossip"
+    layers["events.geojson"]["features"][1]["properties"]["start"] = "later"
+    directory = write_layers(tmp_path / "d", layers)
+    with pytest.raises(data.DataError) as info:
+        data.load_dataset(directory)
+    messages = "\n".join(str(p) for p in info.value.problems)
+    assert "feature 'ev-early': field 'category' = 'gossip'" in messages
+    assert "feature 'ev-span': field 'start' = 'later'" in messages
+
+
+def test_missing_category_is_reported_once(tmp_path, layers):
+    del layers["events.geojson"]["features"][0]["properties"]["category"]
+    directory = write_layers(tmp_path / "d", layers)
+    with pytest.raises(data.DataError) as info:
+        data.load_dataset(directory)
+    assert [str(p) for p in info.value.problems] == [
+        "d/events.geojson: feature 'ev-early': field 'category' = None: required field is missing"
+    ]
