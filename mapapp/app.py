@@ -109,6 +109,25 @@ def sidebar() -> tuple:
     return day, visible, basemap
 
 
+ABOUT = """
+**How to read the map.** Pick a day on the slider: the map shows what stood on
+that day. Click a feature for its dates, how precisely they and its place are
+known, and the pages that state them.
+
+- *Location* `exact`: where the sources put it; `approximate`: within a few km,
+  with the reasoning in the popup; `region`: only the area is known.
+- *Dates* are given to the day unless the popup says "month precision" or
+  "year precision".
+- Border lines are derived from OpenStreetMap boundaries (lengths within
+  97–101 % of the official ones for Poland, Lithuania and Latvia).
+
+**Data and licences.** Borders and country outlines © OpenStreetMap
+contributors (ODbL), via geo-maps; towns from GeoNames (CC BY 4.0); every
+event cites its own sources. See `geodata/README.md` for every file's origin.
+The offline basemap needs no network; the OpenStreetMap tiles do.
+"""
+
+
 def main() -> None:
     """Build the page."""
     st.set_page_config(page_title="Belarus–EU border crisis map", page_icon="🗺️", layout="wide")
@@ -146,6 +165,8 @@ def main() -> None:
     if EVENTS.id in frames:
         names = [str(name) for name in frames[EVENTS.id]["name"]]
         st.caption("Events on this day: " + ("; ".join(names) if names else "none in the data"))
+    with st.expander("About this map: precision, sources, licences"):
+        st.markdown(ABOUT)
 
 
 main()

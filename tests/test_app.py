@@ -39,6 +39,11 @@ def map_args(at: AppTest) -> dict:
     return json.loads(elements[0].proto.json_args)
 
 
+def heading(at: AppTest) -> str:
+    """The heading above the map, which names the day shown."""
+    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+
+
 def _walk(node):
     children = getattr(node, "children", None)
     if isinstance(children, dict):
@@ -51,7 +56,7 @@ def test_page_runs_on_bundled_data(monkeypatch):
     at = run_app(monkeypatch)
     assert not at.exception
     assert at.sidebar.slider[0].value == dt.date(2021, 11, 13)
-    assert at.markdown[-1].value == "#### The map on 13 November 2021"
+    assert heading(at) == "#### The map on 13 November 2021"
     args = map_args(at)
     # The map's code comes from the app itself, never from a CDN.
     assert args["js_links"] and all(url.startswith("/app/static/vendor/") for url in args["js_links"])
@@ -60,6 +65,10 @@ def test_page_runs_on_bundled_data(monkeypatch):
     # Static layers are fetched by URL, not embedded.
     assert '$.ajax("/app/static/data/border_segments.' in args["feature_group"]
     assert '$.ajax("/app/static/data/countries.' in args["script"]
+    # A newcomer finds how to read precision and where the data come from.
+    about = at.expander[0]
+    assert about.label.startswith("About this map")
+    assert "approximate" in about.markdown[0].value and "ODbL" in about.markdown[0].value
 
 
 def test_moving_the_slider_changes_what_the_map_is_given(monkeypatch):
@@ -72,7 +81,7 @@ def test_moving_the_slider_changes_what_the_map_is_given(monkeypatch):
     assert "water cannon" in after["feature_group"]
     # The base map is unchanged, so the component keeps its iframe (in-place update).
     assert after["key"] == before["key"]
-    assert at.markdown[-1].value == "#### The map on 16 November 2021"
+    assert heading(at) == "#### The map on 16 November 2021"
     assert any(
         "Events on this day: Clashes at the Kuźnica–Bruzgi crossing" in c.value for c in at.main.caption
     )
@@ -126,3 +135,20 @@ def test_small_data_directory_drives_the_map(monkeypatch, data_dir):
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 18)).run()
     fg = map_args(at)["feature_group"]
     assert "Event ev-span" not in fg and "Event ev-open" in fg
+
+
+def test_data_is_loaded_once_per_process(monkeypatch):
+    calls = []
+    real = data.load_dataset
+
+    def counting_load(directory=None):
+        calls.append(directory)
+        return real(directory)
+
+    monkeypatch.setattr(data, "load_dataset", counting_load)
+    at = run_app(monkeypatch)
+    at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
+    at.sidebar.checkbox(key="layer_towns").uncheck().run()
+    second_session = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not second_session.exception
+    assert len(calls) == 1
