@@ -118,8 +118,8 @@ known, and the pages that state them.
   with the reasoning in the popup; `region`: only the area is known.
 - *Dates* are given to the day unless the popup says "month precision" or
   "year precision".
-- Border lines are derived from OpenStreetMap boundaries (lengths within
-  97–101 % of the official ones for Poland, Lithuania and Latvia).
+- Border lines are derived from OpenStreetMap boundaries (lengths at
+  96.8–100.4 % of the official ones for Poland, Lithuania and Latvia).
 
 **Data and licences.** Borders and country outlines © OpenStreetMap
 contributors (ODbL), via geo-maps; towns from GeoNames (CC BY 4.0); every
@@ -163,7 +163,7 @@ def main() -> None:
         returned_objects=[],
     )
     if EVENTS.id in frames:
-        names = [str(name) for name in frames[EVENTS.id]["name"]]
+        names = [render.md_escape(name) for name in frames[EVENTS.id]["name"]]
         st.caption("Events on this day: " + ("; ".join(names) if names else "none in the data"))
     with st.expander("About this map: precision, sources, licences"):
         st.markdown(ABOUT)

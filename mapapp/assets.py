@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import xstatic.pkg.jquery as xs_jquery
@@ -24,6 +25,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_PACKAGES = {"leaflet": xs_leaflet, "jquery": xs_jquery}
 #: Our own stylesheet for the map (labels, legend), committed in static/.
 MAP_CSS = "map.css"
+#: Older versions of a published layer are removed after this long (seconds);
+#: not at once, since another app process may still be serving them.
+STALE_AFTER_S = 24 * 3600
 
 
 def static_prefix(base_url_path: str = "") -> str:
@@ -42,6 +46,11 @@ def publish_vendor_files(static_dir: Path = STATIC_DIR) -> None:
 
     Idempotent and safe when two processes start at once: each package is
     copied to a temporary folder and renamed into place.
+
+    Parameters
+    ----------
+    static_dir
+        The folder Streamlit serves (``mapapp/static``).
     """
     vendor = static_dir / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)
@@ -58,7 +67,18 @@ def publish_vendor_files(static_dir: Path = STATIC_DIR) -> None:
 
 
 def vendor_links(prefix: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(default_js, default_css)`` for folium, all under ``prefix``."""
+    """Script and stylesheet URLs for folium, all served by the app.
+
+    Parameters
+    ----------
+    prefix
+        URL path of the static folder (:func:`static_prefix`).
+
+    Returns
+    -------
+    tuple
+        ``(default_js, default_css)`` in folium's ``[(name, url), ...]`` form.
+    """
     leaflet = f"{prefix}/vendor/{_vendor_dir('leaflet')}"
     jquery = f"{prefix}/vendor/{_vendor_dir('jquery')}"
     js = [("leaflet", f"{leaflet}/leaflet.js"), ("jquery", f"{jquery}/jquery.min.js")]
@@ -69,8 +89,24 @@ def vendor_links(prefix: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
 def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path = STATIC_DIR) -> str:
     """Write a FeatureCollection under ``static_dir/data`` and return its URL.
 
-    The file name carries a hash of the content, so a changed layer gets a new
-    URL and a browser never shows a stale copy.
+    Parameters
+    ----------
+    name
+        Layer id, the start of the file name.
+    collection
+        The GeoJSON to serve.
+    prefix
+        URL path of ``static_dir`` (:func:`static_prefix`).
+    static_dir
+        Folder Streamlit serves.
+
+    Returns
+    -------
+    str
+        The file's URL. The name carries a hash of the content, so a changed
+        layer gets a new URL and a browser never shows a stale copy. Versions
+        of the same layer older than ``STALE_AFTER_S`` are removed.
+
     """
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:12]
@@ -81,5 +117,19 @@ def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path =
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(body)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a public file
         os.replace(tmp, path)
+    _remove_stale_versions(folder, name, keep=path)
     return f"{prefix}/data/{path.name}"
+
+
+def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:
+    """Delete other versions of one layer's file once they are a day old."""
+    cutoff = time.time() - STALE_AFTER_S
+    for old in folder.glob(f"{name}.*.geojson"):
+        if old != keep and old.name.count(".") == 2:
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except FileNotFoundError:  # removed by another process
+                pass

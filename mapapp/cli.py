@@ -49,15 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m mapapp", description="The Belarus–EU border-crisis map: data commands."
     )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help=f"data directory (default: ${data.DATA_DIR_ENV} or the bundled geodata/)",
-    )
+    data_help = f"data directory (default: ${data.DATA_DIR_ENV} or the bundled geodata/)"
+    parser.add_argument("--data-dir", type=Path, default=None, help=data_help)
+    # Also accepted after the command; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_help)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check every data file; exit 1 listing the problems")
-    snap = commands.add_parser("snapshot", help="print every feature active on a day as GeoJSON")
+    commands.add_parser(
+        "validate", parents=[common], help="check every data file; exit 1 listing the problems"
+    )
+    snap = commands.add_parser(
+        "snapshot", parents=[common], help="print every feature active on a day as GeoJSON"
+    )
     snap.add_argument(
         "--date",
         required=True,

@@ -52,7 +52,13 @@ def data_dir() -> Path:
 
 
 def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Problem]]:
-    """Parse a GeoJSON file, turning I/O and syntax errors into problems."""
+    """Parse a GeoJSON file, turning I/O and syntax errors into problems.
+
+    Returns
+    -------
+    tuple
+        ``(document or None, problems)``.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -67,7 +73,21 @@ def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Pr
 
 
 def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
-    """All problems of one parsed layer file."""
+    """All problems of one parsed layer file.
+
+    Parameters
+    ----------
+    spec
+        The layer's spec (its required fields and colour values).
+    doc
+        The parsed file.
+    label
+        Name of the file in messages, e.g. ``geodata/events.geojson``.
+
+    Returns
+    -------
+    list of Problem
+    """
     problems = schema.check_features(
         label,
         doc,
@@ -82,7 +102,7 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
             if not isinstance(props, dict) or spec.colour_by not in props:
                 continue  # reported by the schema checks
             value = props[spec.colour_by]
-            if value not in spec.colours:
+            if not isinstance(value, str) or value not in spec.colours:
                 problems.append(
                     schema.Problem(
                         label,
@@ -96,7 +116,20 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
 
 
 def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """A GeoDataFrame of a checked collection, one column per property."""
+    """A GeoDataFrame of a checked collection, one column per property.
+
+    Parameters
+    ----------
+    doc
+        A collection that passed :func:`check_layer`.
+    spec
+        Its layer spec.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326, with a ``layer`` column; a dated layer's ``end`` is text.
+    """
     rows = [dict(f["properties"]) for f in doc["features"]]
     geoms = [shape(f["geometry"]) for f in doc["features"]]
     frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
@@ -108,7 +141,19 @@ def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
 
 
 def validate_directory(directory: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[schema.Problem]]:
-    """Check every layer file of ``directory``; return the good frames and all problems."""
+    """Check every layer file of ``directory``.
+
+    Parameters
+    ----------
+    directory
+        The data directory.
+
+    Returns
+    -------
+    tuple
+        ``(frames, problems)``: the frames of the files without problems, and
+        every problem of every file, including files the registry does not know.
+    """
     frames: dict[str, gpd.GeoDataFrame] = {}
     problems: list[schema.Problem] = []
     known = {spec.file for spec in REGISTRY} | NOT_LAYERS

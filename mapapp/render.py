@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import folium
 import geopandas as gpd
@@ -56,6 +57,22 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
+
+
+def md_escape(value: object) -> str:
+    """Escape text for Streamlit Markdown, so data never becomes a link, image or formula."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+
+
+def source_link(url: object) -> str:
+    """A source as a link that opens in a new tab; anything but http(s) stays plain text."""
+    text = esc(url)
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text
+
+
 def colour_of(spec: LayerSpec, props: dict) -> str:
     """The colour a feature is drawn in."""
     if spec.colour_by and props.get(spec.colour_by) in spec.colours:
@@ -89,7 +106,21 @@ def _present(value: object) -> bool:
 
 
 def popup_html(spec: LayerSpec, props: dict) -> str:
-    """Popup: name, dates, precision, the layer's own fields, notes and every source."""
+    """Popup HTML: name, dates, precision, the layer's own fields, notes and every source.
+
+    Parameters
+    ----------
+    spec
+        The feature's layer (which extra fields to show).
+    props
+        The feature's properties; not changed.
+
+    Returns
+    -------
+    str
+        HTML in which every value is escaped and every http(s) source is a
+        link that opens in a new tab.
+    """
     rows = []
     if _present(props.get("start")):
         period = describe_period(props["start"], props.get("end") or "", props.get("date_precision", "day"))
@@ -106,10 +137,7 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
         parts.append(f'<p class="notes">{esc(props["notes"])}</p>')
     sources = props.get("sources")
     if sources is not None and len(sources):
-        links = "".join(
-            f'<li><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a></li>'
-            for url in sources
-        )
+        links = "".join(f"<li>{source_link(url)}</li>" for url in sources)
         parts.append(f"<b>Sources</b><ol>{links}</ol>")
     parts.append("</div>")
     return "".join(parts)
@@ -118,8 +146,21 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
 def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> dict:
     """A lean FeatureCollection to draw: geometry, style, tooltip and popup only.
 
-    The input frame is not changed. Lines and polygons are simplified by
-    ``simplify`` degrees when given (display only; the data keep full detail).
+    Parameters
+    ----------
+    spec
+        The layer drawn.
+    frame
+        Its features; not changed.
+    simplify
+        Tolerance in degrees to simplify lines and polygons for display
+        (the data keep full detail), or None.
+
+    Returns
+    -------
+    dict
+        GeoJSON whose properties are ``id``, ``style`` and escaped
+        ``_tooltip``/``_label`` and ``_popup`` HTML.
     """
     geoms = frame.geometry
     if simplify:
@@ -158,7 +199,21 @@ class LinkedGeoJson(folium.GeoJson):
 
 
 def geojson_layer(spec: LayerSpec, collection: dict, url: str | None = None) -> folium.GeoJson:
-    """The folium layer of a display collection, embedded or linked by URL."""
+    """The folium layer of a display collection, embedded or linked by URL.
+
+    Parameters
+    ----------
+    spec
+        The layer drawn (points get circle markers).
+    collection
+        From :func:`display_collection`; ignored when ``url`` is given.
+    url
+        Where the browser fetches the same collection, if it is served.
+
+    Returns
+    -------
+    folium.GeoJson
+    """
     kwargs = {"name": spec.title, "on_each_feature": ON_EACH_FEATURE}
     if spec.geometry == "point":
         kwargs["marker"] = folium.CircleMarker(radius=spec.weight)
@@ -233,8 +288,18 @@ class MapSetup(MacroElement):
 def legend_html(specs: list[LayerSpec], present: dict[str, set] | None = None) -> str:
     """Legend entries for the given layers, one block per layer.
 
-    ``present`` maps a layer id to the values of its ``colour_by`` property that
-    occur in the data; colours of absent values are left out.
+    Parameters
+    ----------
+    specs
+        Layers to list.
+    present
+        Layer id → values of its ``colour_by`` property that occur in the
+        data; colours of absent values are left out.
+
+    Returns
+    -------
+    str
+        Escaped HTML.
     """
     present = present or {}
     blocks = []

@@ -7,8 +7,10 @@ The checks work on parsed GeoJSON (plain dicts), before any GeoDataFrame exists.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -65,9 +67,16 @@ def _short(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_iso_date(value: object) -> dt.date | None:
-    """Return the date of a strict ``YYYY-MM-DD`` string, else None."""
-    if not isinstance(value, str) or len(value) != 10:
+    """Return the date of a strict ``YYYY-MM-DD`` string, else None.
+
+    ``date.fromisoformat`` alone also takes week dates (``2021-W46-2``) and
+    compact forms; the data compare dates as text, so only this form is allowed.
+    """
+    if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -84,21 +93,41 @@ def is_http_url(value: object) -> bool:
 
 
 def check_collection(file: str, doc: object) -> list[Problem]:
-    """Check the FeatureCollection envelope and its declared CRS."""
+    """Check the FeatureCollection envelope (type and feature list)."""
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return [Problem(file, None, None, None, "not a GeoJSON FeatureCollection")]
     if not isinstance(doc.get("features"), list):
         return [Problem(file, None, None, None, "'features' is not a list")]
-    crs = doc.get("crs")
-    if crs is not None:
-        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
-        if name not in WGS84_NAMES:
-            return [Problem(file, None, "crs", name or crs, "CRS must be EPSG:4326 (WGS84 lon/lat)")]
     return []
 
 
+def check_crs(file: str, doc: dict) -> list[Problem]:
+    """A legacy ``crs`` member, if present, must name WGS84 lon/lat."""
+    crs = doc.get("crs")
+    if crs is None:
+        return []
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
+    if isinstance(name, str) and name in WGS84_NAMES:
+        return []
+    return [Problem(file, None, "crs", name or crs, "CRS must be EPSG:4326 (WGS84 lon/lat)")]
+
+
 def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem]:
-    """Check that a feature's geometry parses, is valid, non-empty and in lon/lat range."""
+    """Check that a feature's geometry parses, is valid, non-empty and in lon/lat range.
+
+    Parameters
+    ----------
+    file, fid
+        Where the geometry comes from, for the messages.
+    geometry
+        The feature's GeoJSON ``geometry`` member.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the geometry is fine; at most one problem otherwise.
+    """
     if not isinstance(geometry, dict):
         return [Problem(file, fid, "geometry", geometry, "missing geometry")]
     try:
@@ -127,7 +156,13 @@ def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem
 
 
 def check_sources(file: str, fid: str | None, sources: object) -> list[Problem]:
-    """``sources`` is a non-empty list of http(s) URLs."""
+    """Check that ``sources`` is a non-empty list of http(s) URLs.
+
+    Returns
+    -------
+    list of Problem
+        One problem per bad URL, or one for a missing or empty list.
+    """
     if not isinstance(sources, list) or not sources:
         return [Problem(file, fid, "sources", sources, "must be a non-empty list of URLs")]
     return [
@@ -140,7 +175,23 @@ def check_sources(file: str, fid: str | None, sources: object) -> list[Problem]:
 def check_dated_properties(
     file: str, fid: str | None, props: dict, layer: str | None = None
 ) -> list[Problem]:
-    """Check the shared schema of one feature of a dated layer."""
+    """Check the shared schema of one feature of a dated layer.
+
+    Parameters
+    ----------
+    file, fid
+        Where the feature comes from, for the messages.
+    props
+        The feature's properties.
+    layer
+        The layer id the ``layer`` property must equal, if given.
+
+    Returns
+    -------
+    list of Problem
+        Every problem of the feature (missing fields, malformed or inverted
+        dates, unknown precisions, bad sources, coarse-precision days).
+    """
     problems = [
         Problem(file, fid, name, None, "required field is missing")
         for name in DATED_FIELDS
@@ -156,12 +207,15 @@ def check_dated_properties(
         problems.append(Problem(file, fid, "start", props["start"], "not an ISO date (YYYY-MM-DD)"))
     end_raw = props.get("end")
     end = None
-    if end_raw not in (None, ""):
+    if "end" in props and end_raw != "":
         end = parse_iso_date(end_raw)
         if end is None:
-            problems.append(Problem(file, fid, "end", end_raw, "not an ISO date (YYYY-MM-DD) or empty"))
+            problems.append(
+                Problem(file, fid, "end", end_raw, 'not an ISO date (YYYY-MM-DD) or "" (ongoing)')
+            )
     if start and end and end < start:
         problems.append(Problem(file, fid, "end", end_raw, f"is before start {props['start']}"))
+    problems.extend(_check_placeholder_days(file, fid, props.get("date_precision"), start, end))
     for name, allowed in (("date_precision", DATE_PRECISIONS), ("geo_precision", GEO_PRECISIONS)):
         if name in props and props[name] not in allowed:
             problems.append(Problem(file, fid, name, props[name], f"must be one of {allowed}"))
@@ -172,6 +226,30 @@ def check_dated_properties(
     return problems
 
 
+def _check_placeholder_days(
+    file: str, fid: str | None, precision: object, start: dt.date | None, end: dt.date | None
+) -> list[Problem]:
+    """Month/year precision: start on the period's first day, end on its last.
+
+    A month-precision "2021-11-16" would be read as a day by anyone filtering
+    the data; the placeholder days make the uncertainty span the whole month.
+    """
+    problems = []
+    if precision == "month":
+        if start and start.day != 1:
+            problems.append(Problem(file, fid, "start", start.isoformat(), "month precision: use the 1st"))
+        if end and end.day != calendar.monthrange(end.year, end.month)[1]:
+            problems.append(
+                Problem(file, fid, "end", end.isoformat(), "month precision: use the month's last day")
+            )
+    elif precision == "year":
+        if start and (start.month, start.day) != (1, 1):
+            problems.append(Problem(file, fid, "start", start.isoformat(), "year precision: use 1 January"))
+        if end and (end.month, end.day) != (12, 31):
+            problems.append(Problem(file, fid, "end", end.isoformat(), "year precision: use 31 December"))
+    return problems
+
+
 def check_features(
     file: str,
     doc: dict,
@@ -179,14 +257,32 @@ def check_features(
     dated: bool,
     layer: str | None,
 ) -> list[Problem]:
-    """Check every feature of a parsed collection; ids must be unique within it.
+    """Check every feature of a parsed collection.
 
-    ``required`` names properties the layer needs besides the shared dated
-    fields (which ``dated`` layers are always checked for).
+    Parameters
+    ----------
+    file
+        Name used in the messages.
+    doc
+        The parsed GeoJSON.
+    required
+        Properties the layer needs besides the shared dated fields.
+    dated
+        Whether the layer follows the shared dated schema.
+    layer
+        The layer id the ``layer`` property must equal, if given.
+
+    Returns
+    -------
+    list of Problem
+        Every problem of the file: envelope, CRS, unique ids, geometries and
+        properties, in feature order.
     """
     problems = check_collection(file, doc)
     if problems:
         return problems
+    # A wrong CRS is reported, and the features are still checked.
+    problems = check_crs(file, doc)
     seen: set[str] = set()
     for index, feature in enumerate(doc["features"]):
         props = feature.get("properties") if isinstance(feature, dict) else None

@@ -57,7 +57,19 @@ def _clean(value: object) -> object:
 
 
 def feature_dicts(frame: gpd.GeoDataFrame, layer_id: str) -> list[dict]:
-    """GeoJSON features of a frame, every property kept, ``layer`` set."""
+    """GeoJSON features of a frame, every property kept.
+
+    Parameters
+    ----------
+    frame
+        Features of one layer.
+    layer_id
+        Written into each feature's ``layer`` property.
+
+    Returns
+    -------
+    list of dict
+    """
     columns = [c for c in frame.columns if c != frame.geometry.name]
     features = []
     for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry, strict=True):
@@ -68,11 +80,37 @@ def feature_dicts(frame: gpd.GeoDataFrame, layer_id: str) -> list[dict]:
 
 
 def to_feature_collection(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> dict:
-    """One FeatureCollection of every frame's features, with the day as a foreign member."""
+    """One FeatureCollection of every frame's features.
+
+    Parameters
+    ----------
+    frames
+        Layer id → frame, as from :func:`frames_on`.
+    day
+        The day shown, kept as the foreign member ``date``.
+
+    Returns
+    -------
+    dict
+    """
     features = [f for layer_id, frame in frames.items() for f in feature_dicts(frame, layer_id)]
     return {"type": "FeatureCollection", "date": day.isoformat(), "features": features}
 
 
 def snapshot(dataset: Dataset, day: dt.date) -> dict:
-    """The whole map on ``day`` as a GeoJSON FeatureCollection."""
+    """The whole map on ``day`` as a GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    dataset
+        The loaded data.
+    day
+        The day shown.
+
+    Returns
+    -------
+    dict
+        Every feature of every data layer standing on ``day``, with all its
+        properties and its ``layer``.
+    """
     return to_feature_collection(frames_on(dataset, day), day)

@@ -8,6 +8,7 @@ feature is still ongoing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -45,7 +46,7 @@ def parse_day(text: str, start: dt.date = CRISIS_START, end: dt.date = CRISIS_EN
     """
     valid = f"valid range is {start.isoformat()} to {end.isoformat()}"
     try:
-        if not isinstance(text, str) or len(text) != 10:
+        if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -74,8 +75,19 @@ def active_mask(starts: pd.Series, ends: pd.Series, day: dt.date) -> pd.Series:
 def active_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
     """Return a new frame with the features of ``frame`` active on ``day``.
 
-    A frame without a ``start`` column (an undated layer such as the border
-    lines) stands for the whole period and is returned whole, as a copy.
+    Parameters
+    ----------
+    frame
+        Features with ``start`` and ``end`` columns (ISO text, empty end =
+        ongoing). A frame without ``start`` (an undated layer such as the
+        border lines) stands for the whole period.
+    day
+        The day asked about.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy; ``frame`` is not changed.
     """
     if "start" not in frame.columns:
         return frame.copy()

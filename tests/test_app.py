@@ -100,11 +100,16 @@ def test_toggling_a_layer_removes_it_and_keeps_the_map(monkeypatch):
 
 def test_switching_every_layer_off_still_sends_a_group(monkeypatch):
     at = run_app(monkeypatch)
+    at.sidebar.slider[0].set_value(dt.date(2021, 11, 16))
     for box in at.sidebar.checkbox:
         box.uncheck()
     at.run()
     assert not at.exception
-    assert "feature_group_feature_group_0" in map_args(at)["feature_group"]
+    groups = map_args(at)["feature_group"]
+    # Only the empty placeholder is left, so the frontend clears the old groups.
+    assert "feature_group_feature_group_0" in groups and "feature_group_feature_group_1" not in groups
+    for gone in ("border_segments.", "towns.", "water cannon"):
+        assert gone not in groups
 
 
 def test_basemap_choice(monkeypatch):
@@ -152,3 +157,15 @@ def test_data_is_loaded_once_per_process(monkeypatch):
     second_session = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not second_session.exception
     assert len(calls) == 1
+
+
+def test_event_names_reach_the_page_as_text_not_markdown(monkeypatch, tmp_path, layers):
+    layers["events.geojson"]["features"][2]["properties"]["name"] = (
+        "See ![](https://tracker.example/p.png) [here](https://x.example)"
+    )
+    directory = write_layers(tmp_path / "geodata", layers)
+    at = run_app(monkeypatch, directory)
+    at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
+    caption = next(c.value for c in at.main.caption if c.value.startswith("Events on this day"))
+    assert "![](" not in caption and "](https" not in caption
+    assert "tracker\\.example" in caption

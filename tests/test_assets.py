@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 from mapapp import assets
 
@@ -28,6 +30,26 @@ def test_published_geojson_is_named_by_content(tmp_path):
     assert assets.publish_geojson("towns", doc, "/base/app/static", tmp_path) == url
     other = assets.publish_geojson("towns", {**doc, "x": 1}, "/base/app/static", tmp_path)
     assert other != url
+
+
+def test_published_files_are_readable_and_stale_versions_removed(tmp_path):
+    doc = {"type": "FeatureCollection", "features": []}
+    first = assets.publish_geojson("events", doc, "/p", tmp_path)
+    old = tmp_path / "data" / first.rsplit("/", 1)[1]
+    assert oct(old.stat().st_mode & 0o777) == "0o644"
+    other_layer = assets.publish_geojson("towns", doc, "/p", tmp_path)
+    day_ago = time.time() - assets.STALE_AFTER_S - 10
+    os.utime(old, (day_ago, day_ago))
+    assets.publish_geojson("events", {**doc, "v": 2}, "/p", tmp_path)
+    assert not old.exists()
+    assert (tmp_path / "data" / other_layer.rsplit("/", 1)[1]).exists()
+
+
+def test_recent_versions_are_kept_for_other_processes(tmp_path):
+    doc = {"type": "FeatureCollection", "features": []}
+    first = assets.publish_geojson("events", doc, "/p", tmp_path)
+    assets.publish_geojson("events", {**doc, "v": 2}, "/p", tmp_path)
+    assert (tmp_path / "data" / first.rsplit("/", 1)[1]).exists()
 
 
 def test_static_prefix_follows_base_url_path():

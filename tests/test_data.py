@@ -17,14 +17,6 @@ def test_bundled_geodata_is_valid():
         assert frame["id"].is_unique
 
 
-def test_every_bundled_feature_has_a_source():
-    dataset = data.load_dataset(GEODATA)
-    for layer_id, frame in dataset.frames.items():
-        for fid, sources in zip(frame["id"], frame["sources"], strict=True):
-            assert len(sources) >= 1, (layer_id, fid)
-            assert all(url.startswith(("http://", "https://")) for url in sources), (layer_id, fid)
-
-
 def test_small_directory_loads(data_dir):
     dataset = data.load_dataset(data_dir)
     events = dataset.frame("events")
@@ -102,4 +94,15 @@ def test_missing_category_is_reported_once(tmp_path, layers):
         data.load_dataset(directory)
     assert [str(p) for p in info.value.problems] == [
         "d/events.geojson: feature 'ev-early': field 'category' = None: required field is missing"
+    ]
+
+
+def test_list_where_a_value_belongs_is_reported_not_raised(tmp_path, layers):
+    layers["events.geojson"]["features"][0]["properties"]["category"] = ["border"]
+    directory = write_layers(tmp_path / "d", layers)
+    with pytest.raises(data.DataError) as info:
+        data.load_dataset(directory)
+    assert [str(p) for p in info.value.problems] == [
+        "d/events.geojson: feature 'ev-early': field 'category' = ['border']: must be one of "
+        "('political', 'border', 'humanitarian', 'aviation', 'sanctions', 'legal')"
     ]

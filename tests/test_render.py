@@ -54,14 +54,30 @@ def test_display_collection_is_lean_escaped_and_leaves_input_alone():
     assert props["style"]["fillColor"] == EVENTS.colours["border"][0]
 
 
-def test_towns_get_permanent_labels():
+def test_towns_get_permanent_labels_escaped():
     frame = gpd.GeoDataFrame(
-        [{"id": "t", "name": "Brest", "country": "BY", "sources": ["https://www.geonames.org/629634"]}],
+        [{"id": "t", "name": "Brest <b>", "country": "BY", "sources": ["https://www.geonames.org/629634"]}],
         geometry=[Point(23.7, 52.1)],
         crs="EPSG:4326",
     )
     props = render.display_collection(TOWNS, frame)["features"][0]["properties"]
-    assert props["_label"] == "Brest" and "_tooltip" not in props
+    assert props["_label"] == "Brest &lt;b&gt;" and "_tooltip" not in props
+
+
+def test_only_http_sources_become_links():
+    html = render.popup_html(
+        EVENTS, events_frame(sources=["javascript:alert(1)", "https://ok.example/x"]).iloc[0].to_dict()
+    )
+    assert 'href="javascript' not in html
+    assert "<li>javascript:alert(1)</li>" in html
+    assert '<a href="https://ok.example/x" target="_blank" rel="noopener noreferrer">' in html
+
+
+def test_markdown_escape_defuses_links_images_and_formulas():
+    text = render.md_escape("[x](https://a.b) ![](https://t.example/p.png) $x$ **b**")
+    for live in ("[x](", "![](", "$x$", "**b**", "https://"):
+        assert live not in text
+    assert text.replace("\\", "") == "[x](https://a.b) ![](https://t.example/p.png) $x$ **b**"
 
 
 def test_border_lines_styled_per_neighbour_and_simplified():

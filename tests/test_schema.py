@@ -21,7 +21,12 @@ def test_good_collection_has_no_problems():
     [
         ({"start": "2021-13-01"}, "feature 'x': field 'start' = '2021-13-01': not an ISO date"),
         ({"start": "8 Nov 2021"}, "field 'start' = '8 Nov 2021': not an ISO date"),
+        ({"start": "2021-W46-2"}, "field 'start' = '2021-W46-2': not an ISO date"),
+        ({"start": "2021-11-1 "}, "field 'start' = '2021-11-1 ': not an ISO date"),
         ({"end": "2021/11/20"}, "field 'end' = '2021/11/20': not an ISO date"),
+        ({"end": "2021-W46-2"}, "field 'end' = '2021-W46-2': not an ISO date"),
+        ({"end": "20211116"}, "field 'end' = '20211116': not an ISO date"),
+        ({"end": None}, "field 'end' = None: not an ISO date (YYYY-MM-DD) or \"\" (ongoing)"),
         (
             {"start": "2021-11-17", "end": "2021-11-08"},
             "field 'end' = '2021-11-08': is before start 2021-11-17",
@@ -120,3 +125,41 @@ def test_undated_layer_checks_its_own_required_fields():
         str(p) for p in schema.check_features("towns.geojson", doc, ("id", "name", "sources"), False, None)
     ]
     assert problems == ["towns.geojson: feature 't': field 'sources' = None: required field is missing"]
+
+
+def test_bad_crs_is_reported_with_the_feature_problems():
+    doc = collection(event("a", "2021-11-08"), event("b", "someday"))
+    doc["crs"] = {"type": "name", "properties": {"name": ["EPSG:3035"]}}
+    problems = check(doc)
+    assert "events.geojson: field 'crs' = ['EPSG:3035']: CRS must be EPSG:4326 (WGS84 lon/lat)" in problems
+    assert any("feature 'b': field 'start' = 'someday'" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("precision", "start", "end", "expected"),
+    [
+        ("month", "2021-11-01", "2021-11-30", []),
+        ("month", "2021-11-01", "", []),
+        ("month", "2021-11-16", "2021-11-30", ["field 'start' = '2021-11-16': month precision: use the 1st"]),
+        (
+            "month",
+            "2021-11-01",
+            "2021-11-29",
+            ["field 'end' = '2021-11-29': month precision: use the month's last day"],
+        ),
+        ("month", "2024-02-01", "2024-02-29", []),
+        ("year", "2021-01-01", "2021-12-31", []),
+        (
+            "year",
+            "2021-03-01",
+            "2021-12-30",
+            [
+                "field 'start' = '2021-03-01': year precision: use 1 January",
+                "field 'end' = '2021-12-30': year precision: use 31 December",
+            ],
+        ),
+    ],
+)
+def test_coarse_precision_uses_placeholder_days(precision, start, end, expected):
+    problems = check(collection(event("p", start, end, date_precision=precision)))
+    assert [p.split("feature 'p': ", 1)[1] for p in problems] == expected
