@@ -34,10 +34,11 @@ def load() -> data.Dataset:
 
 
 @st.cache_resource(show_spinner=False)
-def publish(_dataset: data.Dataset, prefix: str) -> dict[str, str]:
+def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str]:
     """Serve Leaflet, jQuery and the static layers from the app, once per process.
 
-    Returns layer id → URL of its display GeoJSON.
+    ``data_dir`` keys the cache (the dataset itself is not hashed). Returns
+    layer id → URL of its display GeoJSON.
     """
     assets.publish_vendor_files()
     js, css = assets.vendor_links(prefix)
@@ -59,8 +60,8 @@ def publish(_dataset: data.Dataset, prefix: str) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
-def legend_values(_dataset: data.Dataset) -> dict[str, set]:
-    """Per layer, the values of its colour property found in the data."""
+def legend_values(_dataset: data.Dataset, data_dir: str) -> dict[str, set]:
+    """Per layer, the values of its colour property found in the data (cached per ``data_dir``)."""
     return {
         spec.id: set(_dataset.frame(spec.id)[spec.colour_by])
         for spec in toggleable()
@@ -138,7 +139,7 @@ def main() -> None:
         st.stop()
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     prefix = assets.static_prefix(st.get_option("server.baseUrlPath") or "")
-    urls = publish(dataset, prefix)
+    urls = publish(dataset, str(dataset.directory), prefix)
     day, visible, basemap = sidebar()
 
     frames = snapshot.frames_on(dataset, day, visible)
@@ -153,7 +154,9 @@ def main() -> None:
     groups.append(folium.FeatureGroup(name="placeholder", control=False))
 
     st.markdown(f"#### The map on {day.day} {day:%B %Y}")
-    fmap = render.base_map(basemap, urls[COUNTRIES.id], toggleable(), legend_values(dataset))
+    fmap = render.base_map(
+        basemap, urls[COUNTRIES.id], toggleable(), legend_values(dataset, str(dataset.directory))
+    )
     st_folium(
         fmap,
         key="map",
