@@ -15,16 +15,27 @@ from pathlib import Path
 # ``streamlit run mapapp/app.py`` puts mapapp/ itself on sys.path, not the repository.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import datetime as dt
+import time
+
+import altair as alt
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import assets, data, render, snapshot, timeline
-from mapapp.layers import COUNTRIES, EVENTS, LAYERS, toggleable
+from mapapp import assets, data, export, figures, render, snapshot, timeline, urlstate
+from mapapp.layers import CAMPS, COUNTRIES, EU_COLOURS, EVENTS, FENCES, LAYERS, is_static, toggleable
 
-MAP_HEIGHT = 600
+MAP_HEIGHT = 560
 # Streamlit's default top padding wastes a sixth of a laptop screen.
-PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}</style>"
+PAGE_CSS = """<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+[data-testid="stSidebar"][aria-expanded="true"] {min-width: 320px; max-width: 320px;}
+[data-testid="stMetricValue"] {font-size: 1.5rem;}
+</style>"""
+#: Play speeds: label → seconds between steps of one day.
+SPEEDS = {"Slow: 2 s a day": 2.0, "1 s a day": 1.0, "Fast: ½ s a day": 0.5}
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
@@ -51,7 +62,7 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
         )
     }
     for spec in toggleable():
-        if not spec.dated and spec.id in _dataset.frames:
+        if is_static(spec) and spec.id in _dataset.frames:
             collection = render.display_collection(
                 spec, _dataset.frame(spec.id), simplify=render.DISPLAY_TOLERANCE
             )
@@ -60,12 +71,18 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
 
 
 @st.cache_resource(show_spinner=False)
-def legend_values(_dataset: data.Dataset, data_dir: str) -> dict[str, set]:
-    """Per layer, the values of its colour property found in the data (cached per ``data_dir``)."""
+def changes(_dataset: data.Dataset, data_dir: str) -> list[dt.date]:
+    """Days on which something on the map changes (cached per ``data_dir``)."""
+    return snapshot.change_days(_dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def day_layers(data_dir: str, day: dt.date, visible: tuple[str, ...]) -> dict:
+    """Display collections of the dated layers for one day (cached: steps back are free)."""
+    frames = snapshot.frames_on(load(), day, [i for i in visible if not is_static(LAYERS[i])])
     return {
-        spec.id: set(_dataset.frame(spec.id)[spec.colour_by])
-        for spec in toggleable()
-        if spec.colour_by and spec.id in _dataset.frames
+        layer_id: render.display_collection(LAYERS[layer_id], frame, simplify=render.DISPLAY_TOLERANCE)
+        for layer_id, frame in frames.items()
     }
 
 
@@ -78,29 +95,128 @@ def show_data_problems(error: data.DataError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None)
 
 
-def sidebar() -> tuple:
-    """Date, layers and basemap chosen by the reader."""
+# --- state: callbacks run before the script, so they may set widget values ---------
+
+
+def _shift(days: int) -> None:
+    st.session_state.day = timeline.step(st.session_state.day, days)
+
+
+def _jump(target: dt.date | None) -> None:
+    if target is not None:
+        st.session_state.day = target
+
+
+def _toggle_play() -> None:
+    st.session_state.playing = not st.session_state.get("playing", False)
+    st.session_state.last_step = time.monotonic()
+    if st.session_state.playing and st.session_state.day >= timeline.CRISIS_END:
+        st.session_state.day = timeline.CRISIS_START
+
+
+def _focus(day: dt.date, lat: float, lon: float) -> None:
+    st.session_state.day = day
+    st.session_state.focus = (lat, lon)
+    st.session_state.playing = False
+
+
+def init_state() -> None:
+    """First run of a session: take the view from the URL, with a notice on bad values."""
+    if "day" in st.session_state:
+        return
+    view, notices = urlstate.parse(st.query_params.to_dict())
+    st.session_state.day = view.day
+    for spec in toggleable():
+        st.session_state[f"layer_{spec.id}"] = spec.id in view.layers
+    st.session_state.basemap = view.basemap
+    st.session_state.render_mode = view.render
+    st.session_state.notices = notices
+    st.session_state.playing = False
+
+
+def advance_if_playing() -> None:
+    """Apply a tick of Play (set by the ticker) before the slider is drawn."""
+    if st.session_state.pop("tick", False) and st.session_state.get("playing"):
+        st.session_state.last_step = time.monotonic()
+        if st.session_state.day >= timeline.CRISIS_END:
+            st.session_state.playing = False
+        else:
+            st.session_state.day = timeline.step(st.session_state.day, 1)
+
+
+def ticker(seconds: float) -> None:
+    """While playing, ask for the next day every ``seconds`` (a fragment on a timer)."""
+
+    def tick() -> None:
+        # The fragment also runs once inside every full run: only a timer run that
+        # comes after the interval may ask for the next day.
+        waited = time.monotonic() - st.session_state.get("last_step", 0.0)
+        if st.session_state.get("playing") and waited >= seconds * 0.8:
+            st.session_state.tick = True
+            st.rerun(scope="app")
+
+    st.fragment(run_every=seconds)(tick)()
+
+
+def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
+    """Date, steps, play, layers and basemap chosen by the reader."""
     with st.sidebar:
         st.header("Belarus–EU border crisis")
         st.caption(
             "Flights to Minsk, the push to the Polish, Lithuanian and Latvian borders, "
-            "camps, emergency zones and fences, 2021–2022. Every feature has its dates, "
-            "its precision and its sources: click it."
+            "camps, emergency zones and fences, Aug 2020 – Dec 2022. Every feature has its "
+            "dates, its precision and its sources: click it."
         )
         day = st.slider(
             "Date",
             min_value=timeline.CRISIS_START,
             max_value=timeline.CRISIS_END,
-            value=timeline.DEFAULT_DAY,
             format="D MMM YYYY",
             key="day",
         )
+        back_day, fwd_day = st.columns(2)
+        back_day.button("◀ 1 day", on_click=_shift, args=(-1,), help="Back one day", width="stretch")
+        fwd_day.button("1 day ▶", on_click=_shift, args=(1,), help="Forward one day", width="stretch")
+        back_week, fwd_week = st.columns(2)
+        back_week.button("◀ 1 week", on_click=_shift, args=(-7,), help="Back one week", width="stretch")
+        fwd_week.button("1 week ▶", on_click=_shift, args=(7,), help="Forward one week", width="stretch")
+        previous = timeline.previous_change(change_days, day)
+        following = timeline.next_change(change_days, day)
+        prev_col, next_col = st.columns(2)
+        prev_col.button(
+            "◀◀ Change",
+            on_click=_jump,
+            args=(previous,),
+            disabled=previous is None,
+            help=f"Jump to {previous:%d %b %Y}, the last day before this one when the map changed"
+            if previous
+            else "Nothing changes before this day",
+            width="stretch",
+        )
+        next_col.button(
+            "Change ▶▶",
+            on_click=_jump,
+            args=(following,),
+            disabled=following is None,
+            help=f"Jump to {following:%d %b %Y}, the next day the map changes"
+            if following
+            else "Nothing changes after this day",
+            width="stretch",
+        )
+        play_col, speed_col = st.columns([1, 1.4])
+        playing = st.session_state.get("playing", False)
+        play_col.button(
+            "❚❚ Pause" if playing else "▶ Play",
+            on_click=_toggle_play,
+            key="play",
+            type="primary" if playing else "secondary",
+            width="stretch",
+        )
+        speed = speed_col.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
+        if playing:
+            ticker(SPEEDS[speed])
         st.subheader("Layers")
-        visible = [
-            spec.id
-            for spec in toggleable()
-            if st.checkbox(spec.title, value=spec.default_visible, key=f"layer_{spec.id}")
-        ]
+        visible = [spec.id for spec in toggleable() if st.checkbox(spec.title, key=f"layer_{spec.id}")]
         basemap = st.radio(
             "Basemap",
             options=list(render.BASEMAPS),
@@ -110,22 +226,152 @@ def sidebar() -> tuple:
     return day, visible, basemap
 
 
-ABOUT = """
-**How to read the map.** Pick a day on the slider: the map shows what stood on
-that day. Click a feature for its dates, how precisely they and its place are
-known, and the pages that state them.
+def show_figures(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
+    """Headline figures for the day, each with its sources."""
+    kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
+    camp = figures.camp_people(snapshot.frames_on(dataset, day, [CAMPS.id]).get(CAMPS.id))
+    fences = figures.fence_km(snapshot.frames_on(dataset, day, [FENCES.id]).get(FENCES.id), kind_labels)
+    months = figures.month_figures(dataset.monthly, day)
+    with st.container(border=True):
+        top = st.columns(4)
+        for column, figure in zip(top, [camp, *fences], strict=True):
+            _metric(column, figure)
+        st.caption("Attempted crossings in this month (or the figure the border guard gives)")
+        bottom = st.columns(3)
+        for column, figure in zip(bottom, months, strict=True):
+            _metric(column, figure)
 
-- *Location* `exact`: where the sources put it; `approximate`: within a few km,
-  with the reasoning in the popup; `region`: only the area is known.
-- *Dates* are given to the day unless the popup says "month precision" or
-  "year precision".
+
+def _metric(column, figure: figures.Figure) -> None:
+    """One figure: value, what it counts and its source links."""
+    column.metric(figure.label, figure.value)
+    links = " ".join(f"[[{n}]]({url})" for n, url in enumerate(figure.sources, start=1))
+    column.caption(render.md_escape(figure.detail) + (f" Sources: {links}" if links else ""))
+
+
+def show_week(dataset: data.Dataset, day: dt.date) -> None:
+    """The events of the chosen week, each a button that shows it on the map."""
+    monday, sunday = timeline.week_of(day)
+    week = figures.week_events(dataset.frame(EVENTS.id), day)
+    st.markdown(f"**Events in the week of {monday:%d %b} – {sunday:%d %b %Y}**")
+    if week.empty:
+        st.caption("No dated event this week in the data.")
+        return
+    for row in week.itertuples(index=False):
+        when = dt.date.fromisoformat(row.start)
+        label = f"{when:%a %d %b} · {render.md_escape(row.name)}"
+        point = row.geometry.representative_point()
+        st.button(
+            label,
+            key=f"event_{row.id}",
+            on_click=_focus,
+            args=(when, point.y, point.x),
+            help="Show this event on the map (goes to its day and place)",
+            type="tertiary",
+        )
+
+
+def show_chart(dataset: data.Dataset, day: dt.date) -> None:
+    """Monthly figures per country with a rule at the chosen day."""
+    monthly = dataset.monthly
+    present = list(dict.fromkeys(monthly["metric"]))
+    metrics = [m for m in figures.HEADLINE_METRICS if m in present]
+    metrics += sorted(m for m in present if m.endswith("_cumulative"))
+    if not metrics:
+        st.caption("No monthly figures in the data.")
+        return
+    metric = st.selectbox(
+        "Figure",
+        metrics,
+        format_func=figures.metric_words,
+        key="chart_metric",
+    )
+    rows = monthly[monthly["metric"] == metric].copy()
+    rows["date"] = pd.to_datetime(rows["month"] + "-15")
+    rows["country_name"] = rows["country"].map(figures.COUNTRY_NAMES)
+    colours = alt.Scale(
+        domain=list(figures.COUNTRY_NAMES.values()),
+        range=[colour for colour, _ in EU_COLOURS.values()],
+    )
+    base = alt.Chart(rows).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain=["2020-08-01", "2022-12-31"])),
+        y=alt.Y("value:Q", title=figures.metric_words(metric)),
+        color=alt.Color("country_name:N", title="Country", scale=colours),
+        tooltip=[
+            alt.Tooltip("country_name:N", title="Country"),
+            alt.Tooltip("month:N", title="Month"),
+            alt.Tooltip("value:Q", title="Value", format=","),
+            alt.Tooltip("notes:N", title="Notes"),
+            alt.Tooltip("source_url:N", title="Source"),
+        ],
+    )
+    marker = (
+        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
+        .mark_rule(color="#d81b60", strokeWidth=2)
+        .encode(x="date:T")
+    )
+    # Running totals are dated reports, not a series: points only, no line between them.
+    cumulative = metric.endswith("_cumulative")
+    drawn = base.mark_point(filled=True, size=60) if cumulative else base.mark_line(point=True)
+    st.altair_chart((drawn + marker).properties(height=220), width="stretch")
+    st.caption(
+        "The pink line is the day on the map. Each point is a figure a source gives for that month; "
+        "hover for its notes and source. Where sources disagree, both points are shown."
+    )
+
+
+def show_downloads(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
+    """The day's snapshot as GeoJSON, CSV and a standalone HTML map."""
+    stamp = day.isoformat()
+    geo, table, page = st.columns(3)
+    geo.download_button(
+        "Snapshot (GeoJSON)",
+        data=lambda: export.snapshot_geojson(frames, day),
+        file_name=f"border-crisis-{stamp}.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        width="stretch",
+    )
+    table.download_button(
+        "Snapshot with sources (CSV)",
+        data=lambda: export.snapshot_csv(frames, day),
+        file_name=f"border-crisis-{stamp}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    page.download_button(
+        "This map (HTML, works offline)",
+        data=lambda: export.standalone_html(frames, dataset.frame(COUNTRIES.id), day),
+        file_name=f"border-crisis-map-{stamp}.html",
+        mime="text/html",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+ABOUT = """
+**How to read the map.** Pick a day with the slider, the step buttons, the
+jumps to the previous or next change, or Play: the map shows what stood on that
+day. Click a feature for its dates, how precisely they and its place are known,
+and the pages that state them. The link in your address bar keeps the day, the
+layers and the basemap: share it to show the same view.
+
+- *Location* `exact`: where the sources put it; `approximate`: within a few km
+  (a dashed ring on the map), with the reasoning in the popup; `region`: only
+  the area is known.
+- *Dates* are given to the day unless the popup says "month precision".
+- *Fences*: sources give kilometres built by a date, not where; the built part
+  is drawn from one end of the planned line. Between two reported figures the
+  length is interpolated, and the popup says so.
 - Border lines are derived from OpenStreetMap boundaries (lengths at
   96.8–100.4 % of the official ones for Poland, Lithuania and Latvia).
 
 **Data and licences.** Borders and country outlines © OpenStreetMap
-contributors (ODbL), via geo-maps; towns from GeoNames (CC BY 4.0); every
-event cites its own sources. See `geodata/README.md` for every file's origin.
-The offline basemap needs no network; the OpenStreetMap tiles do.
+contributors (ODbL), via geo-maps; towns from GeoNames (CC BY 4.0); airports
+from airportsdata (MIT); every feature cites its own sources. See
+`geodata/README.md` for every file's origin. The offline basemap needs no
+network; the OpenStreetMap tiles do.
 """
 
 
@@ -138,36 +384,64 @@ def main() -> None:
         show_data_problems(error)
         st.stop()
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    directory = str(dataset.directory)
     prefix = assets.static_prefix(st.get_option("server.baseUrlPath") or "")
-    urls = publish(dataset, str(dataset.directory), prefix)
-    day, visible, basemap = sidebar()
+    urls = publish(dataset, directory, prefix)
+    init_state()
+    advance_if_playing()
+    day, visible, basemap = sidebar(changes(dataset, directory))
+    urlstate.write(st.query_params, urlstate.View(day, visible, basemap, st.session_state.render_mode))
+
+    for notice in st.session_state.notices:
+        st.warning(notice, icon="⚠️")
+    st.markdown(f"#### The map on {day.day} {day:%B %Y}")
 
     frames = snapshot.frames_on(dataset, day, visible)
+    dated = day_layers(directory, day, tuple(visible))
     groups = [
         render.feature_group(LAYERS[layer_id], url=urls[layer_id])
         if layer_id in urls
-        else render.feature_group(LAYERS[layer_id], render.display_collection(LAYERS[layer_id], frame))
-        for layer_id, frame in frames.items()
+        else render.feature_group(LAYERS[layer_id], dated[layer_id])
+        for layer_id in frames
     ]
-    # An empty group keeps the list non-empty: streamlit-folium only replaces the
-    # previous groups when it is given some (so switching every layer off works).
-    groups.append(folium.FeatureGroup(name="placeholder", control=False))
+    # The legend of what is on the map now travels with the layers; the group also
+    # keeps the list non-empty, which streamlit-folium needs to remove the last layer.
+    legend = folium.FeatureGroup(name="legend", control=False)
+    render.LegendUpdate(
+        render.legend_html(
+            [LAYERS[i] for i in frames], render.legend_present(frames), render.legend_notes(frames)
+        ),
+        day.isoformat(),
+    ).add_to(legend)
+    groups.append(legend)
 
-    st.markdown(f"#### The map on {day.day} {day:%B %Y}")
-    fmap = render.base_map(
-        basemap, urls[COUNTRIES.id], toggleable(), legend_values(dataset, str(dataset.directory))
-    )
-    st_folium(
-        fmap,
-        key="map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        returned_objects=[],
-    )
-    if EVENTS.id in frames:
-        names = [render.md_escape(name) for name in frames[EVENTS.id]["name"]]
-        st.caption("Events on this day: " + ("; ".join(names) if names else "none in the data"))
+    fmap = render.base_map(basemap, urls[COUNTRIES.id])
+    focus = st.session_state.get("focus")
+    map_args = {"center": focus, "zoom": 10} if focus else {}
+    if st.session_state.render_mode == "full":
+        # Diagnostics for the benchmark: the naive way, a new map at every rerun.
+        for group in groups:
+            group.add_to(fmap)
+        st_folium(
+            fmap, key=f"map-full-{day}", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
+        )
+    else:
+        st_folium(
+            fmap,
+            key="map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=groups,
+            returned_objects=[],
+            **map_args,
+        )
+    show_figures(frames, dataset, day)
+    left, right = st.columns([1, 1.3])
+    with left:
+        show_week(dataset, day)
+    with right:
+        show_chart(dataset, day)
+    show_downloads(frames, dataset, day)
     with st.expander("About this map: precision, sources, licences"):
         st.markdown(ABOUT)
 

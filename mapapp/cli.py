@@ -16,14 +16,14 @@ USAGE_ERROR = 2
 def _validate(args: argparse.Namespace) -> int:
     """Check every file of the data directory; print every problem."""
     directory = args.data_dir or data.data_dir()
-    frames, problems = data.validate_directory(directory)
+    frames, monthly, problems = data.validate_directory(directory)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} problem(s) in {directory.name}/", file=sys.stderr)
         return 1
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in frames.items())
-    print(f"{directory.name}/ is valid: {counts}")
+    print(f"{directory.name}/ is valid: {counts}, {data.MONTHLY_FILE} {len(monthly)} rows")
     return 0
 
 

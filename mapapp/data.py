@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import shape
 
 from mapapp import schema
@@ -24,6 +26,11 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 DATA_DIR_ENV = "MAPAPP_DATA_DIR"
 #: Files in the data directory that are documentation, not layers.
 NOT_LAYERS = {"README.md"}
+#: The monthly statistics table, beside the layers.
+MONTHLY_FILE = "monthly_figures.csv"
+MONTHLY_COLUMNS = ("country", "month", "metric", "value", "source_url", "notes")
+MONTHLY_COUNTRIES = ("PL", "LT", "LV")
+MONTHLY_METRICS = ("attempted_crossings", "detentions", "prevented_entries", "deaths")
 
 
 class DataError(Exception):
@@ -36,10 +43,11 @@ class DataError(Exception):
 
 @dataclass(frozen=True)
 class Dataset:
-    """All layers, validated, in EPSG:4326."""
+    """All layers, validated, in EPSG:4326, and the monthly figures."""
 
     directory: Path
     frames: dict[str, gpd.GeoDataFrame]
+    monthly: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(MONTHLY_COLUMNS)))
 
     def frame(self, layer_id: str) -> gpd.GeoDataFrame:
         """The frame of one layer (shared: copy before changing it)."""
@@ -95,6 +103,8 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
         dated=spec.dated,
         layer=spec.id if spec.dated or "layer" in spec.required else None,
     )
+    if isinstance(doc.get("features"), list):
+        problems.extend(_check_values(spec, doc["features"], label))
     if spec.colour_by and spec.colours and isinstance(doc.get("features"), list):
         # A value without a colour would be drawn unexplained by the legend.
         for index, feature in enumerate(doc["features"]):
@@ -115,6 +125,26 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
     return problems
 
 
+def _check_values(spec: LayerSpec, features: list, label: str) -> list[schema.Problem]:
+    """Enumerated values, numbers and dated lists the layer's spec declares."""
+    problems: list[schema.Problem] = []
+    for index, feature in enumerate(features):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            continue  # reported by the schema checks
+        fid = props.get("id") if isinstance(props.get("id"), str) else f"#{index}"
+        for name, allowed in spec.allowed.items():
+            if name in props and props[name] not in allowed:
+                problems.append(schema.Problem(label, fid, name, props[name], f"must be one of {allowed}"))
+        for name in spec.numbers:
+            if name in props:
+                problems.extend(schema.check_number(label, fid, name, props[name]))
+        for name, number in spec.series.items():
+            if name in props:
+                problems.extend(schema.check_series(label, fid, name, props[name], number))
+    return problems
+
+
 def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
     """A GeoDataFrame of a checked collection, one column per property.
 
@@ -132,7 +162,11 @@ def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
     """
     rows = [dict(f["properties"]) for f in doc["features"]]
     geoms = [shape(f["geometry"]) for f in doc["features"]]
-    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    # An empty layer still has every column, so date filters and renderers can run.
+    columns = dict.fromkeys([*(schema.DATED_FIELDS if spec.dated else ()), *spec.required])
+    frame = gpd.GeoDataFrame(
+        rows, columns=list(columns) if not rows else None, geometry=geoms, crs="EPSG:4326"
+    )
     if spec.dated:
         frame["end"] = frame["end"].fillna("").astype(str)
     if "layer" not in frame.columns:
@@ -140,7 +174,80 @@ def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
     return frame
 
 
-def validate_directory(directory: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[schema.Problem]]:
+def _metric_known(metric: object) -> bool:
+    """A metric of the table: one of the monthly ones, or a cumulative one."""
+    if not isinstance(metric, str):
+        return False
+    base = metric.removesuffix("_cumulative")
+    return base in MONTHLY_METRICS or (metric.endswith("_cumulative") and base.replace("_", "").isalpha())
+
+
+def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[schema.Problem]]:
+    """Read and check the monthly figures table.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    label
+        Its name in messages.
+
+    Returns
+    -------
+    tuple
+        ``(frame or None, problems)``; rows are named by their line number.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        return None, [schema.Problem(label, None, None, None, "file is missing")]
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return None, [schema.Problem(label, None, None, None, f"cannot be read as CSV: {exc}")]
+    missing = [c for c in MONTHLY_COLUMNS if c not in frame.columns]
+    if missing:
+        return None, [
+            schema.Problem(label, None, "columns", missing, f"missing; the table needs {MONTHLY_COLUMNS}")
+        ]
+    problems = []
+    seen = set()
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        where = f"line {number}"
+        if row["country"] not in MONTHLY_COUNTRIES:
+            problems.append(
+                schema.Problem(label, where, "country", row["country"], f"must be one of {MONTHLY_COUNTRIES}")
+            )
+        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", row["month"]):
+            problems.append(schema.Problem(label, where, "month", row["month"], "must be YYYY-MM"))
+        if not _metric_known(row["metric"]):
+            problems.append(
+                schema.Problem(
+                    label, where, "metric", row["metric"], f"must be one of {MONTHLY_METRICS} or *_cumulative"
+                )
+            )
+        try:
+            value = float(row["value"])
+            ok = value >= 0 and value == value and value != float("inf")
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(schema.Problem(label, where, "value", row["value"], "must be a number ≥ 0"))
+        if not schema.is_http_url(row["source_url"]):
+            problems.append(
+                schema.Problem(label, where, "source_url", row["source_url"], "not a well-formed http(s) URL")
+            )
+        key = (row["country"], row["month"], row["metric"], row["source_url"])
+        if key in seen:
+            problems.append(schema.Problem(label, where, "source_url", row["source_url"], "duplicate row"))
+        seen.add(key)
+    if problems:
+        return None, problems
+    frame["value"] = frame["value"].astype(float)
+    return frame, []
+
+
+def validate_directory(
+    directory: Path,
+) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame | None, list[schema.Problem]]:
     """Check every layer file of ``directory``.
 
     Parameters
@@ -151,7 +258,8 @@ def validate_directory(directory: Path) -> tuple[dict[str, gpd.GeoDataFrame], li
     Returns
     -------
     tuple
-        ``(frames, problems)``: the frames of the files without problems, and
+        ``(frames, monthly, problems)``: the frames of the layer files without
+        problems, the monthly figures (None if that file has problems), and
         every problem of every file, including files the registry does not know.
     """
     frames: dict[str, gpd.GeoDataFrame] = {}
@@ -165,6 +273,8 @@ def validate_directory(directory: Path) -> tuple[dict[str, gpd.GeoDataFrame], li
         problems.extend(found)
         if doc is not None and not found:
             frames[spec.id] = to_frame(doc, spec)
+    monthly, found = read_monthly(directory / MONTHLY_FILE, f"{directory.name}/{MONTHLY_FILE}")
+    problems.extend(found)
     if directory.is_dir():
         for path in sorted(directory.glob("*.geojson")):
             if path.name not in known:
@@ -178,8 +288,8 @@ def validate_directory(directory: Path) -> tuple[dict[str, gpd.GeoDataFrame], li
                     )
                 )
     else:
-        problems.insert(0, schema.Problem(str(directory), None, None, None, "data directory not found"))
-    return frames, problems
+        problems = [schema.Problem(str(directory), None, None, None, "data directory not found")]
+    return frames, monthly, problems
 
 
 def load_dataset(directory: Path | None = None) -> Dataset:
@@ -201,7 +311,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
 
     """
     directory = Path(directory) if directory is not None else data_dir()
-    frames, problems = validate_directory(directory)
+    frames, monthly, problems = validate_directory(directory)
     if problems:
         raise DataError(problems)
-    return Dataset(directory=directory, frames=frames)
+    return Dataset(directory=directory, frames=frames, monthly=monthly)

@@ -44,6 +44,17 @@ class LayerSpec:
         Whether the layer is on when the page opens.
     toggle
         Whether the user can switch it off (the country backdrop cannot).
+    allowed
+        Property → the values it may take (checked where data enters).
+    numbers
+        Properties that hold a number ≥ 0 or null (unknown).
+    series
+        Property holding a dated list → the number each item carries
+        (``progress`` → ``built_km``, ``counts`` → ``people``); ``closures``
+        maps to "" (items are periods, not numbers).
+    day_dependent
+        True when a feature's look changes from day to day even though the
+        feature stands for the whole period (a crossing's closures).
 
     """
 
@@ -61,6 +72,10 @@ class LayerSpec:
     labels: bool = False
     default_visible: bool = True
     toggle: bool = True
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    numbers: tuple[str, ...] = ()
+    series: dict[str, str] = field(default_factory=dict)
+    day_dependent: bool = False
 
 
 COUNTRIES = LayerSpec(
@@ -71,6 +86,26 @@ COUNTRIES = LayerSpec(
     dated=False,
     required=("id", "iso_a2", "name", "role", "sources"),
     toggle=False,
+)
+
+#: EU states whose borders with Belarus the crisis layers cover, with their colours.
+EU_COLOURS = {
+    "PL": ("#c62828", "Poland"),
+    "LT": ("#ef6c00", "Lithuania"),
+    "LV": ("#6a1b9a", "Latvia"),
+}
+
+EMERGENCY_ZONES = LayerSpec(
+    id="emergency_zones",
+    title="Emergency zones",
+    file="emergency_zones.geojson",
+    geometry="polygon",
+    dated=True,
+    required=("country", "regime", "extent"),
+    colour_by="country",
+    colours=dict(EU_COLOURS),
+    allowed={"country": tuple(EU_COLOURS)},
+    popup_fields=(("regime", "Regime"), ("extent", "Area")),
 )
 
 BORDER_SEGMENTS = LayerSpec(
@@ -102,6 +137,69 @@ BORDER_SEGMENTS = LayerSpec(
     popup_fields=(("length_km", "Length of this line (km)"), ("official_length_km", "Official length (km)")),
 )
 
+FENCES = LayerSpec(
+    id="fences",
+    title="Fences and barriers",
+    file="fences.geojson",
+    geometry="line",
+    dated=True,
+    required=("country", "kind", "planned_km", "progress"),
+    colour_by="kind",
+    colours={
+        "razor_wire": ("#455a64", "Razor wire (concertina)"),
+        "steel_wall": ("#111111", "Steel wall"),
+        "mesh_fence": ("#4e342e", "Mesh fence"),
+        "electronic_barrier": ("#00838f", "Electronic barrier"),
+    },
+    allowed={"country": tuple(EU_COLOURS)},
+    numbers=("planned_km",),
+    series={"progress": "built_km"},
+    weight=6.0,
+    popup_fields=(
+        ("country", "Country"),
+        ("planned_km", "Planned length (km)"),
+        ("built_km", "Standing on this day (km)"),
+        ("built_km_basis", "How the figure is known"),
+    ),
+)
+
+FLIGHT_ROUTES = LayerSpec(
+    id="flight_routes",
+    title="Flights into Minsk",
+    file="flight_routes.geojson",
+    geometry="line",
+    dated=True,
+    required=(
+        "origin_iata",
+        "origin_name",
+        "destination_iata",
+        "destination_name",
+        "airline",
+        "flights_per_week",
+        "direction",
+        "status",
+    ),
+    colour_by="status",
+    colours={
+        "scheduled": ("#1565c0", "Scheduled route"),
+        "restricted": ("#8e24aa", "Nationality ban on the route"),
+        "suspended": ("#9e9e9e", "Suspended"),
+        "diverted": ("#d81b60", "Diverted flight (FR4978)"),
+        "repatriation": ("#2e7d32", "Repatriation flight from Minsk"),
+    },
+    allowed={"direction": ("inbound", "outbound")},
+    numbers=("flights_per_week",),
+    weight=2.5,
+    popup_fields=(
+        ("airline", "Airline"),
+        ("origin_name", "From"),
+        ("destination_name", "To"),
+        ("flights_per_week", "Flights per week"),
+        ("direction", "Direction"),
+        ("status", "Status"),
+    ),
+)
+
 TOWNS = LayerSpec(
     id="towns",
     title="Reference towns",
@@ -112,6 +210,51 @@ TOWNS = LayerSpec(
     colour="#212121",
     weight=4.0,
     labels=True,
+)
+
+CROSSINGS = LayerSpec(
+    id="crossings",
+    title="Border crossings",
+    file="crossings.geojson",
+    geometry="point",
+    dated=False,
+    required=("id", "layer", "name", "country", "kind", "geo_precision", "closures", "sources", "notes"),
+    colour_by="status",
+    colours={
+        "open": ("#2e7d32", "Crossing open"),
+        "closed": ("#b71c1c", "Crossing closed"),
+    },
+    allowed={"country": tuple(EU_COLOURS), "kind": ("road", "rail", "road and rail")},
+    series={"closures": ""},
+    day_dependent=True,
+    weight=6.0,
+    popup_fields=(("kind", "Kind"), ("status", "On this day"), ("status_note", "Why")),
+)
+
+CAMPS = LayerSpec(
+    id="camps",
+    title="Camps and centres",
+    file="camps.geojson",
+    geometry="point",
+    dated=True,
+    required=("kind", "country", "people", "people_date", "counts"),
+    colour_by="kind",
+    colours={
+        "makeshift_camp": ("#e53935", "Makeshift camp / gathering point"),
+        "logistics_centre": ("#fb8c00", "Logistics centre (Belarus)"),
+        "reception_centre": ("#43a047", "Reception / registration centre"),
+        "detention_centre": ("#5e35b1", "Guarded / detention centre"),
+    },
+    allowed={"country": ("BY", *EU_COLOURS)},
+    numbers=("people",),
+    series={"counts": "people"},
+    weight=7.0,
+    popup_fields=(
+        ("kind_label", "Kind"),
+        ("country", "Country"),
+        ("people_on_day", "People (latest count by this day)"),
+        ("people_peak", "Largest count in the sources"),
+    ),
 )
 
 EVENTS = LayerSpec(
@@ -125,9 +268,9 @@ EVENTS = LayerSpec(
     colours={
         "political": ("#6d4c41", "Political"),
         "border": ("#d81b60", "At the border"),
-        "humanitarian": ("#00897b", "Humanitarian"),
+        "humanitarian": ("#00897b", "Humanitarian, deaths"),
         "aviation": ("#3949ab", "Aviation"),
-        "sanctions": ("#5d4037", "Sanctions"),
+        "sanctions": ("#f9a825", "Sanctions"),
         "legal": ("#455a64", "Legal"),
     },
     weight=8.0,
@@ -135,10 +278,25 @@ EVENTS = LayerSpec(
 )
 
 #: Every layer, drawn in this order (bottom first).
-REGISTRY: tuple[LayerSpec, ...] = (COUNTRIES, BORDER_SEGMENTS, TOWNS, EVENTS)
+REGISTRY: tuple[LayerSpec, ...] = (
+    COUNTRIES,
+    EMERGENCY_ZONES,
+    BORDER_SEGMENTS,
+    FENCES,
+    FLIGHT_ROUTES,
+    TOWNS,
+    CROSSINGS,
+    CAMPS,
+    EVENTS,
+)
 LAYERS: dict[str, LayerSpec] = {spec.id: spec for spec in REGISTRY}
 
 
 def toggleable() -> list[LayerSpec]:
     """Layers the user can switch on and off, in drawing order."""
     return [spec for spec in REGISTRY if spec.toggle]
+
+
+def is_static(spec: LayerSpec) -> bool:
+    """True for layers that look the same on every day (served once as files)."""
+    return not spec.dated and not spec.day_dependent

@@ -12,10 +12,12 @@ import re
 
 import folium
 import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
 
-from mapapp.layers import COUNTRIES, LayerSpec
+from mapapp.layers import COUNTRIES, LAYERS, LayerSpec
 from mapapp.timeline import describe_period
 
 #: Where the map opens: Belarus and the EU border in view.
@@ -35,11 +37,12 @@ BASEMAPS = {
 }
 
 # Tooltips and popups are built in Python (escaped) and bound here; ``_label`` is a
-# permanent label (towns).
-ON_EACH_FEATURE = folium.JsCode(
-    """
+# permanent label (towns); ``_aid`` marks drawing aids (halos, arrows) that must not
+# catch clicks meant for the feature under them.
+ON_EACH_FEATURE = """
 function (feature, layer) {
     var p = feature.properties;
+    if (p._aid) { layer.options.interactive = false; return; }
     if (p._label) {
         layer.bindTooltip(p._label, {permanent: true, direction: 'right',
                                      className: 'mapapp-town', offset: [3, 0]});
@@ -49,7 +52,6 @@ function (feature, layer) {
     if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 360}); }
 }
 """
-)
 
 
 def esc(value: object) -> str:
@@ -80,29 +82,131 @@ def colour_of(spec: LayerSpec, props: dict) -> str:
     return spec.colour
 
 
+def _number(value: object) -> float | None:
+    """A finite number, or None for missing/NaN/text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def point_radius(spec: LayerSpec, props: dict) -> float:
+    """Circle radius in pixels: camps by the people counted there, others fixed."""
+    if spec.id == "camps":
+        people = _number(props.get("people_on_day"))
+        if people is None:
+            return 5.0
+        # Area grows with the count: 100 people → 7 px, 2,000 → 16 px, capped at 24.
+        return round(min(24.0, 4.0 + 2.7 * math.sqrt(people / 40.0)), 1)
+    return spec.weight
+
+
+def line_weight(spec: LayerSpec, props: dict) -> float:
+    """Line width in pixels: flight routes by flights per week, others fixed."""
+    if spec.id == "flight_routes":
+        per_week = _number(props.get("flights_per_week"))
+        if per_week is None:
+            return 2.0
+        return round(min(8.0, 1.5 + 0.9 * math.sqrt(per_week)), 1)
+    return spec.weight
+
+
+#: Statuses drawn dashed: the route is there but not flown as before.
+DASHED_STATUSES = {"suspended", "restricted"}
+
+
 def feature_style(spec: LayerSpec, props: dict) -> dict:
-    """Leaflet path options for one feature."""
+    """Leaflet path options for one feature (``className`` names its layer, for styling and tests)."""
+    return {**_style(spec, props), "className": f"mapapp-{spec.id}"}
+
+
+def _style(spec: LayerSpec, props: dict) -> dict:
+    """Colour, width and fill of one feature."""
     colour = colour_of(spec, props)
     if spec.geometry == "line":
-        return {"color": colour, "weight": spec.weight, "opacity": 0.95}
+        style = {"color": colour, "weight": line_weight(spec, props), "opacity": 0.95}
+        if props.get("status") in DASHED_STATUSES:
+            style.update(dashArray="6 6", opacity=0.85)
+        return style
     if spec.geometry == "point":
+        radius = point_radius(spec, props)
         return {
-            "radius": spec.weight,
+            "radius": radius,
             "color": "#ffffff",
-            "weight": 1 if spec.weight < 5 else 1.5,
-            # folium's CircleMarker template starts with fill off.
+            "weight": 1 if radius < 5 else 1.5,
+            # A CircleMarker starts with fill off.
             "fill": True,
             "fillColor": colour,
-            "fillOpacity": 0.95,
+            "fillOpacity": 0.9,
         }
-    return {"color": colour, "weight": 1, "fill": True, "fillColor": colour, "fillOpacity": 0.25}
+    style = {"color": colour, "weight": 1.2, "fill": True, "fillColor": colour, "fillOpacity": 0.16}
+    if props.get("geo_precision") in ("approximate", "region"):
+        style["dashArray"] = "5 4"
+    return style
 
 
 def _present(value: object) -> bool:
-    """False for None, NaN and empty text."""
+    """False for None, NaN, empty text and empty lists."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
+    if isinstance(value, (list, tuple)):
+        return bool(value)
     return not (isinstance(value, str) and not value.strip())
+
+
+#: Words for coded values shown in popups.
+LOCATION_WORDS = {
+    "exact": "exact (where the sources put it)",
+    "approximate": "approximate (within a few km; see the notes)",
+    "region": "region only (the area is known, not the place)",
+}
+
+
+def _figure(value: object) -> str:
+    """A number for a reader: 1,234 or 12.5."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else str(value)
+    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0")
+
+
+def _derived_rows(spec: LayerSpec, props: dict) -> list[tuple[str, str]]:
+    """Rows computed for the day shown (fence length, camp count, crossing state)."""
+    rows = []
+    if spec.id == "fences" and _present(props.get("built_km")):
+        text = f"{_figure(props['built_km'])} km of {_figure(props.get('planned_km'))} km planned"
+        if props.get("built_km_interpolated"):
+            text += " (interpolated)"
+        rows.append(("Standing on this day", text))
+        if _present(props.get("built_km_basis")):
+            rows.append(("How it is known", props["built_km_basis"]))
+    if spec.id == "camps":
+        if _present(props.get("people_on_day")):
+            when = describe_period(props["people_on_day_date"], props["people_on_day_date"])
+            rows.append(("People (latest count by this day)", f"{_figure(props['people_on_day'])} on {when}"))
+        else:
+            rows.append(("People", "no count in the sources by this day"))
+        if _present(props.get("people")) and _present(props.get("people_date")):
+            when = describe_period(props["people_date"], props["people_date"])
+            rows.append(("Largest count in the sources", f"{_figure(props['people'])} on {when}"))
+    if spec.id == "crossings" and _present(props.get("status")):
+        note = f": {props['status_note']}" if props.get("status_note") else ""
+        rows.append(
+            (
+                "On this day",
+                props["status"] + note,
+            )
+        )
+    return rows
+
+
+#: Properties holding the sources of a figure for the day shown.
+DAY_SOURCES = ("built_km_sources", "people_on_day_sources", "status_sources")
+
+
+def _source_list(title: str, sources: object) -> str:
+    """An ordered list of source links under a bold title."""
+    links = "".join(f"<li>{source_link(url)}</li>" for url in sources)
+    return f"<b>{esc(title)}</b><ol>{links}</ol>"
 
 
 def popup_html(spec: LayerSpec, props: dict) -> str:
@@ -126,21 +230,77 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
         period = describe_period(props["start"], props.get("end") or "", props.get("date_precision", "day"))
         rows.append(("Dates", period))
     if _present(props.get("geo_precision")):
-        rows.append(("Location", props["geo_precision"]))
+        rows.append(("Location", LOCATION_WORDS.get(props["geo_precision"], props["geo_precision"])))
+    derived = {"built_km", "built_km_basis", "people_on_day", "people_peak", "status", "status_note"}
     for name, label in spec.popup_fields:
-        if _present(props.get(name)):
-            rows.append((label, props[name]))
+        if name not in derived and _present(props.get(name)):
+            value = props[name]
+            if spec.colour_by == name and value in spec.colours:
+                value = spec.colours[value][1]
+            rows.append((label, _figure(value) if _number(value) is not None else value))
+    rows.extend(_derived_rows(spec, props))
     parts = [f'<div class="mapapp-popup"><h4>{esc(props.get("name"))}</h4>']
     if rows:
         parts.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>")
     if _present(props.get("notes")):
         parts.append(f'<p class="notes">{esc(props["notes"])}</p>')
     sources = props.get("sources")
-    if sources is not None and len(sources):
-        links = "".join(f"<li>{source_link(url)}</li>" for url in sources)
-        parts.append(f"<b>Sources</b><ol>{links}</ol>")
+    if _present(sources):
+        parts.append(_source_list("Sources", sources))
+    day_sources = [url for name in DAY_SOURCES if _present(props.get(name)) for url in props[name]]
+    day_sources = [url for url in dict.fromkeys(day_sources) if not _present(sources) or url not in sources]
+    if day_sources:
+        parts.append(_source_list("Sources of this day's figure", day_sources))
     parts.append("</div>")
     return "".join(parts)
+
+
+def _halo(geom, radius: float, colour: str, region: bool = False) -> dict:
+    """A ring around a point placed approximately (dashed) or only to its region (dotted, wider)."""
+    style = {
+        "radius": radius + (16 if region else 9),
+        "color": colour,
+        "weight": 1.2,
+        "dashArray": "1 4" if region else "3 3",
+        "fill": True,
+        "fillColor": colour,
+        "fillOpacity": 0.12,
+        "className": "mapapp-aid",
+    }
+    return {"type": "Feature", "properties": {"_aid": True, "style": style}, "geometry": geom}
+
+
+def _arrow(line, colour: str, weight: float) -> dict | None:
+    """A chevron at 60 % of a route, pointing along it (the direction of flight)."""
+    if line.geom_type != "LineString" or line.length == 0:
+        return None
+    tip = line.interpolate(0.6, normalized=True)
+    back = line.interpolate(max(0.0, 0.6 - 0.02), normalized=True)
+    dx, dy = tip.x - back.x, tip.y - back.y
+    norm = math.hypot(dx, dy)
+    if norm == 0:
+        return None
+    dx, dy = dx / norm, dy / norm
+    size = 0.9  # degrees: visible at the zoom levels that show whole routes
+    wings = []
+    for sign in (1, -1):
+        angle = math.radians(150 * sign)
+        wx = dx * math.cos(angle) - dy * math.sin(angle)
+        wy = dx * math.sin(angle) + dy * math.cos(angle)
+        wings.append([round(tip.x + size * wx, 4), round(tip.y + size * wy, 4)])
+    coords = [wings[0], [round(tip.x, 4), round(tip.y, 4)], wings[1]]
+    style = {
+        "color": colour,
+        "weight": max(2.0, weight),
+        "opacity": 0.95,
+        "fill": False,
+        "className": "mapapp-aid",
+    }
+    return {
+        "type": "Feature",
+        "properties": {"_aid": True, "style": style},
+        "geometry": {"type": "LineString", "coordinates": coords},
+    }
 
 
 def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> dict:
@@ -151,7 +311,7 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
     spec
         The layer drawn.
     frame
-        Its features; not changed.
+        Its features; not changed. A fence's planned rest may be in ``_rest``.
     simplify
         Tolerance in degrees to simplify lines and polygons for display
         (the data keep full detail), or None.
@@ -160,66 +320,101 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
     -------
     dict
         GeoJSON whose properties are ``id``, ``style`` and escaped
-        ``_tooltip``/``_label`` and ``_popup`` HTML.
+        ``_tooltip``/``_label`` and ``_popup`` HTML, plus drawing aids marked
+        ``_aid`` (halos of approximate points, route arrows).
     """
-    geoms = frame.geometry
-    if simplify:
-        geoms = geoms.simplify(simplify, preserve_topology=True)
-    geojson = gpd.GeoSeries(geoms, crs=frame.crs).set_precision(1e-5)
     features = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    for (_, row), geom in zip(frame[columns].iterrows(), geojson, strict=True):
+    for (_, row), geom in zip(frame[columns].iterrows(), frame.geometry, strict=True):
         props = row.to_dict()
-        out = {"id": props.get("id"), "style": feature_style(spec, props)}
+        style = feature_style(spec, props)
+        tooltip = esc(props.get("name"))
+        if spec.geometry == "point" and props.get("geo_precision") in ("approximate", "region"):
+            tooltip += (
+                " (approximate location)" if props["geo_precision"] == "approximate" else " (region only)"
+            )
+        base = {"id": props.get("id"), "style": style}
         if spec.labels:
-            out["_label"] = esc(props.get("name"))
+            base["_label"] = esc(props.get("name"))
         else:
-            out["_tooltip"] = esc(props.get("name"))
-        out["_popup"] = popup_html(spec, props)
-        features.append({"type": "Feature", "properties": out, "geometry": geom.__geo_interface__})
+            base["_tooltip"] = tooltip
+        base["_popup"] = popup_html(spec, props)
+        rest = props.get("_rest")
+        if isinstance(rest, BaseGeometry) and not rest.is_empty:
+            # The planned, not yet built part of a fence: thinner and dashed.
+            rest_style = {
+                **style,
+                "weight": max(2.0, style["weight"] - 2.5),
+                "dashArray": "4 7",
+                "opacity": 0.75,
+            }
+            features.append(_feature({**base, "style": rest_style}, rest, simplify))
+        if geom is None or geom.is_empty:
+            continue
+        if spec.geometry == "point" and props.get("geo_precision") in ("approximate", "region"):
+            region = props["geo_precision"] == "region"
+            features.append(_halo(_lean(geom, None), style["radius"], style["fillColor"], region))
+        features.append(_feature(base, geom, simplify))
+        if spec.id == "flight_routes":
+            arrow = _arrow(geom, style["color"], style["weight"])
+            if arrow:
+                features.append(arrow)
     return {"type": "FeatureCollection", "features": features}
 
 
-class LinkedGeoJson(folium.GeoJson):
-    """A GeoJson layer whose data the browser fetches from ``url`` (cached by it).
+def _lean(geom: BaseGeometry, simplify: float | None) -> dict:
+    """GeoJSON geometry, simplified for display and rounded to ~1 m."""
+    if simplify and geom.geom_type != "Point":
+        geom = geom.simplify(simplify, preserve_topology=True)
+    return shapely.set_precision(geom, 1e-5).__geo_interface__
 
-    folium only links data it downloads itself; here the data are already in
-    memory (for folium's checks) and served by the app.
+
+def _feature(props: dict, geom: BaseGeometry, simplify: float | None) -> dict:
+    """One display feature."""
+    return {"type": "Feature", "properties": props, "geometry": _lean(geom, simplify)}
+
+
+class GeoJsonLayer(MacroElement):
+    """A GeoJSON layer drawn with each feature's own ``style``, embedded or fetched.
+
+    Given ``url``, the browser fetches the file once per page and keeps the
+    parsed data, so a layer sent again on a date step is redrawn from memory
+    instead of being requested again.
     """
 
-    def __init__(self, url: str, **kwargs):
-        self._url = url
-        # Python needs no geometry: styles and popups travel in the file's properties.
-        super().__init__({"type": "FeatureCollection", "features": []}, embed=False, **kwargs)
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: function (f) { return f.properties.style; },
+            pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+            onEachFeature: {{ this.on_each_feature }},
+            interactive: {{ this.interactive|tojson }}
+        });
+        {%- if this.url %}
+        (function () {
+            var cache = window.__mapappData = window.__mapappData || {};
+            var url = {{ this.url|tojson }};
+            if (!cache[url]) {
+                $.ajax(url, {dataType: 'json', async: false}).done(function (d) { cache[url] = d; });
+            }
+            if (cache[url]) { {{ this.get_name() }}.addData(cache[url]); }
+        })();
+        {%- else %}
+        {{ this.get_name() }}.addData({{ this.data|tojson }});
+        {%- endif %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
-    def process_data(self, data):  # noqa: D102 - folium hook
-        self.embed = False
-        self.embed_link = self._url
-        return data
-
-
-def geojson_layer(spec: LayerSpec, collection: dict, url: str | None = None) -> folium.GeoJson:
-    """The folium layer of a display collection, embedded or linked by URL.
-
-    Parameters
-    ----------
-    spec
-        The layer drawn (points get circle markers).
-    collection
-        From :func:`display_collection`; ignored when ``url`` is given.
-    url
-        Where the browser fetches the same collection, if it is served.
-
-    Returns
-    -------
-    folium.GeoJson
-    """
-    kwargs = {"name": spec.title, "on_each_feature": ON_EACH_FEATURE}
-    if spec.geometry == "point":
-        kwargs["marker"] = folium.CircleMarker(radius=spec.weight)
-    if url:
-        return LinkedGeoJson(url, **kwargs)
-    return folium.GeoJson(collection, **kwargs)
+    def __init__(self, data: dict | None = None, url: str | None = None, interactive: bool = True):
+        super().__init__()
+        self._name = "GeoJsonLayer"
+        self.data = data if data is not None else {"type": "FeatureCollection", "features": []}
+        self.url = url
+        self.interactive = interactive
+        self.on_each_feature = ON_EACH_FEATURE
 
 
 def feature_group(
@@ -231,12 +426,12 @@ def feature_group(
     (fetched once by the browser: the static layers).
     """
     group = folium.FeatureGroup(name=spec.title, overlay=True, control=False)
-    geojson_layer(spec, collection, url).add_to(group)
+    GeoJsonLayer(collection, url=url).add_to(group)
     return group
 
 
 class Legend(MacroElement):
-    """A fixed legend in the map's corner (its HTML is built escaped)."""
+    """The legend's frame in the map's corner; :class:`LegendUpdate` fills it."""
 
     _template = Template(
         """
@@ -245,7 +440,9 @@ class Legend(MacroElement):
             var legend = L.control({position: 'bottomright'});
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'mapapp-legend');
-                div.innerHTML = '<details><summary>Legend</summary>' + {{ this.html|tojson }} + '</details>';
+                div.innerHTML = '<details><summary>Legend: on the map now</summary>'
+                    + '<div id="mapapp-legend-body"></div></details>';
+                div.querySelector('#mapapp-legend-body').innerHTML = window.__mapappLegend || '';
                 // Open on a laptop, folded on a phone where it would hide the map.
                 div.firstChild.open = window.innerWidth >= 640;
                 L.DomEvent.disableClickPropagation(div);
@@ -258,10 +455,38 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str):
+    def __init__(self):
         super().__init__()
         self._name = "Legend"
+
+
+class LegendUpdate(MacroElement):
+    """Puts the legend of what is on the map now into the legend's frame.
+
+    It travels with the layers (in a feature group), so a date step or a toggle
+    updates the legend in place without rebuilding the map.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            window.__mapappLegend = {{ this.html|tojson }};
+            var body = document.getElementById('mapapp-legend-body');
+            if (body) { body.innerHTML = window.__mapappLegend; }
+            // Markers for tests and the benchmark: the layers of this day are drawn.
+            window.__mapappDay = {{ this.day|tojson }};
+            window.__mapappUpdates = (window.__mapappUpdates || 0) + 1;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, day: str = ""):
+        super().__init__()
+        self._name = "LegendUpdate"
         self.html = html_text
+        self.day = day
 
 
 class MapSetup(MacroElement):
@@ -285,7 +510,9 @@ class MapSetup(MacroElement):
         self.attribution = attribution
 
 
-def legend_html(specs: list[LayerSpec], present: dict[str, set] | None = None) -> str:
+def legend_html(
+    specs: list[LayerSpec], present: dict[str, set] | None = None, notes: list[str] | None = None
+) -> str:
     """Legend entries for the given layers, one block per layer.
 
     Parameters
@@ -293,8 +520,11 @@ def legend_html(specs: list[LayerSpec], present: dict[str, set] | None = None) -
     specs
         Layers to list.
     present
-        Layer id → values of its ``colour_by`` property that occur in the
-        data; colours of absent values are left out.
+        Layer id → values of its ``colour_by`` property on the map now;
+        colours of absent values are left out. A layer given with an empty
+        set is listed as having nothing on the map on this day.
+    notes
+        Lines explaining symbols on the map now (halos, dashes, sizes).
 
     Returns
     -------
@@ -306,19 +536,55 @@ def legend_html(specs: list[LayerSpec], present: dict[str, set] | None = None) -
     for spec in specs:
         if spec.id == COUNTRIES.id:
             continue
+        wanted = present.get(spec.id)
+        if wanted is not None and not wanted:
+            blocks.append(f'<b>{esc(spec.title)}</b><div class="none">none on this day</div>')
+            continue
         if spec.colours:
-            wanted = present.get(spec.id)
             entries = [v for k, v in spec.colours.items() if wanted is None or k in wanted]
         else:
             entries = [(spec.colour, spec.title)]
-        shape = "swatch-line" if spec.geometry == "line" else "swatch-dot"
+        shape = {"line": "swatch-line", "point": "swatch-dot"}.get(spec.geometry, "swatch-area")
         attr = "border-color" if shape == "swatch-line" else "background"
         rows = "".join(
             f'<div><span class="{shape}" style="{attr}:{esc(colour)}"></span>{esc(label)}</div>'
             for colour, label in entries
         )
         blocks.append(f"<b>{esc(spec.title)}</b>{rows}")
+    if notes:
+        blocks.append('<div class="notes">' + "".join(f"<div>{esc(n)}</div>" for n in notes) + "</div>")
     return "".join(blocks)
+
+
+def legend_present(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, set]:
+    """Per layer shown, the values of its colour property on the map now."""
+    out = {}
+    for layer_id, frame in frames.items():
+        spec = LAYERS[layer_id]
+        if spec.colour_by and spec.colour_by in frame.columns:
+            out[layer_id] = set(frame[spec.colour_by])
+        else:
+            out[layer_id] = {"any"} if len(frame) else set()
+    return out
+
+
+def legend_notes(frames: dict[str, gpd.GeoDataFrame]) -> list[str]:
+    """Lines explaining the symbols that are on the map now."""
+    notes = []
+    points = [f for lid, f in frames.items() if LAYERS[lid].geometry == "point" and "geo_precision" in f]
+    if any((f["geo_precision"] == "approximate").any() for f in points):
+        notes.append("Dashed ring: approximate location")
+    if any((f["geo_precision"] == "region").any() for f in points):
+        notes.append("Dotted ring: only the region is known (see the popup)")
+    if "fences" in frames and "_rest" in frames["fences"] and frames["fences"]["_rest"].notna().any():
+        notes.append("Fences: solid = standing on this day, dashed = planned, not yet built")
+    if "flight_routes" in frames and len(frames["flight_routes"]):
+        notes.append("Routes: width = flights per week, chevron = direction of flight")
+    if "camps" in frames and len(frames["camps"]):
+        notes.append("Camps: circle size = people counted (small: no count)")
+    if "emergency_zones" in frames and len(frames["emergency_zones"]):
+        notes.append("Zones with dashed edges: approximate outline")
+    return notes
 
 
 BACKDROP_FILL = {"belarus": "#efe3cf", "neighbour": "#fbfaf6", "context": "#eeeeea"}
@@ -357,8 +623,6 @@ def backdrop_collection(countries: gpd.GeoDataFrame) -> dict:
 def base_map(
     basemap: str,
     countries_url: str,
-    legend_specs: list[LayerSpec],
-    legend_present: dict[str, set] | None = None,
 ) -> folium.Map:
     """The map that stays the same across date steps and toggles.
 
@@ -369,8 +633,6 @@ def base_map(
         machine) or ``"osm"`` (OpenStreetMap tiles).
     countries_url
         URL of the country backdrop (:func:`backdrop_collection`).
-    legend_specs, legend_present
-        Layers listed in the legend, and the values present (:func:`legend_html`).
 
     """
     if basemap not in BASEMAPS:
@@ -386,9 +648,9 @@ def base_map(
         prefer_canvas=False,
     )
     if offline:
-        LinkedGeoJson(countries_url, name=COUNTRIES.title, interactive=False).add_to(fmap)
+        GeoJsonLayer(url=countries_url, interactive=False).add_to(fmap)
     else:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     MapSetup(offline, OSM_ATTRIBUTION).add_to(fmap)
-    Legend(legend_html(legend_specs, legend_present)).add_to(fmap)
+    Legend().add_to(fmap)
     return fmap

@@ -309,3 +309,81 @@ def check_features(
             if name not in props and name not in shared
         )
     return problems
+
+
+def check_number(
+    file: str, fid: str | None, name: str, value: object, nullable: bool = True
+) -> list[Problem]:
+    """A count or length: a finite number ≥ 0 (or null, meaning unknown, if ``nullable``)."""
+    if value is None and nullable:
+        return []
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        return [Problem(file, fid, name, value, "must be a number ≥ 0" + (" or null" if nullable else ""))]
+    return []
+
+
+def check_series(file: str, fid: str | None, name: str, items: object, number: str) -> list[Problem]:
+    """Check a dated list held in one property.
+
+    Parameters
+    ----------
+    file, fid
+        Where the list comes from, for the messages.
+    name
+        The property (``progress``, ``counts``, ``closures``).
+    items
+        Its value.
+    number
+        For a list of dated figures, the field holding the figure: each item
+        is ``{"date", number, "sources"}`` and dates strictly increase. Empty
+        for a list of periods: each item is ``{"start", "end", "sources"}``,
+        ``end`` being "" while it lasts.
+
+    Returns
+    -------
+    list of Problem
+    """
+    if not isinstance(items, list):
+        return [Problem(file, fid, name, items, "must be a list (may be empty)")]
+    problems: list[Problem] = []
+    previous = None
+    for index, item in enumerate(items):
+        where = f"{name}[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(file, fid, where, item, "must be an object"))
+            continue
+        problems.extend(
+            Problem(file, fid, where, item.get("sources"), f"sources: {p.message}")
+            for p in check_sources(file, fid, item.get("sources"))
+        )
+        if number:
+            day = parse_iso_date(item.get("date"))
+            if day is None:
+                problems.append(Problem(file, fid, f"{where}.date", item.get("date"), "not an ISO date"))
+            elif previous is not None and day <= previous:
+                problems.append(Problem(file, fid, f"{where}.date", item["date"], "dates must increase"))
+            previous = day or previous
+            problems.extend(check_number(file, fid, f"{where}.{number}", item.get(number), nullable=False))
+        else:
+            start = parse_iso_date(item.get("start"))
+            if start is None:
+                problems.append(Problem(file, fid, f"{where}.start", item.get("start"), "not an ISO date"))
+            end_raw = item.get("end")
+            if end_raw != "":
+                end = parse_iso_date(end_raw)
+                if end is None:
+                    problems.append(
+                        Problem(file, fid, f"{where}.end", end_raw, 'not an ISO date or "" (ongoing)')
+                    )
+                elif start and end < start:
+                    problems.append(Problem(file, fid, f"{where}.end", end_raw, "is before its start"))
+        if "date_precision" in item and item["date_precision"] not in DATE_PRECISIONS:
+            problems.append(
+                Problem(file, fid, f"{where}.date_precision", item["date_precision"], "unknown precision")
+            )
+    return problems

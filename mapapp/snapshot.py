@@ -7,11 +7,22 @@ import math
 from collections.abc import Iterable
 
 import geopandas as gpd
+import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring
 
 from mapapp.data import Dataset
 from mapapp.layers import toggleable
-from mapapp.timeline import active_on
+from mapapp.timeline import (
+    CRISIS_END,
+    CRISIS_START,
+    active_on,
+    count_on,
+    describe_period,
+    fence_built_by,
+    period_on,
+)
 
 
 def frames_on(
@@ -36,11 +47,115 @@ def frames_on(
 
     """
     wanted = None if layer_ids is None else set(layer_ids)
-    return {
-        spec.id: active_on(dataset.frame(spec.id), day)
-        for spec in toggleable()
-        if spec.id in dataset.frames and (wanted is None or spec.id in wanted)
-    }
+    frames = {}
+    for spec in toggleable():
+        if spec.id not in dataset.frames or (wanted is not None and spec.id not in wanted):
+            continue
+        frame = active_on(dataset.frame(spec.id), day)
+        if spec.id in ON_DAY:
+            frame = ON_DAY[spec.id](frame, day)
+        frames[spec.id] = frame
+    return frames
+
+
+def _line(geom: BaseGeometry) -> BaseGeometry:
+    """One LineString for a fence, merging parts that touch."""
+    return shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+
+
+def fences_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+    """Fences as they stood on ``day``: geometry cut to the length built.
+
+    The stored geometry is the whole planned line; the built part is laid
+    from its start for ``built_km`` (sources give lengths, not places), and
+    the planned rest is kept in ``_rest`` for drawing. Adds ``built_km``,
+    ``built_km_interpolated``, ``built_km_basis`` and ``built_km_sources``.
+    """
+    out = frame.copy()
+    built, flags, bases, sources, geoms, rests = [], [], [], [], [], []
+    for row in frame.itertuples(index=False):
+        line = _line(row.geometry)
+        progress = fence_built_by(list(row.progress), row.start, day)
+        km = progress.built_km if progress else 0.0
+        planned = row.planned_km if row.planned_km else km
+        fraction = 1.0 if not planned else min(1.0, km / planned)
+        if line.geom_type != "LineString":  # cannot be cut: all of it or nothing
+            fraction = 1.0 if fraction >= 1.0 else (0.0 if fraction == 0 else fraction)
+            part, rest = (line, None) if fraction >= 1.0 else (None, line)
+        else:
+            part = substring(line, 0.0, fraction, normalized=True) if fraction > 0 else None
+            rest = substring(line, fraction, 1.0, normalized=True) if fraction < 1 else None
+        built.append(km)
+        flags.append(bool(progress and progress.interpolated))
+        bases.append(progress.basis if progress else "")
+        sources.append(list(progress.sources) if progress else [])
+        geoms.append(part if part is not None and not part.is_empty and part.length > 0 else None)
+        rests.append(rest if rest is not None and not rest.is_empty and rest.length > 0 else None)
+    out["built_km"] = built
+    out["built_km_interpolated"] = flags
+    out["built_km_basis"] = bases
+    out["built_km_sources"] = sources
+    out["_rest"] = rests
+    return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=frame.crs))
+
+
+def crossings_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+    """Crossings with their ``status`` on ``day`` (closed during a sourced closure)."""
+    out = frame.copy()
+    closures = [period_on(list(items), day) for items in frame["closures"]]
+    out["status"] = ["closed" if c else "open" for c in closures]
+    out["status_note"] = [
+        f"{c.get('note') or 'closed'} ({describe_period(c['start'], c['end'])})" if c else ""
+        for c in closures
+    ]
+    out["status_sources"] = [list(c["sources"]) if c else [] for c in closures]
+    return out
+
+
+def camps_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+    """Camps with the latest sourced count made by ``day`` (``people_on_day``…)."""
+    out = frame.copy()
+    latest = [count_on(list(items), day) for items in frame["counts"]]
+    out["people_on_day"] = [c["people"] if c else None for c in latest]
+    out["people_on_day_date"] = [c["date"] if c else "" for c in latest]
+    out["people_on_day_sources"] = [list(c["sources"]) if c else [] for c in latest]
+    return out
+
+
+#: Layers whose features change within their lifetime: layer id → (frame, day) → frame.
+ON_DAY = {"fences": fences_on, "crossings": crossings_on, "camps": camps_on}
+
+
+def change_days(dataset: Dataset) -> list[dt.date]:
+    """Every day inside the period on which something on the map changes.
+
+    A feature's start, the day after its end, a fence's progress points, a
+    camp's counts and a crossing's closures; sorted, without repeats.
+    """
+    days: set[str] = set()
+    for spec in toggleable():
+        frame = dataset.frames.get(spec.id)
+        if frame is None:
+            continue
+        if spec.dated:
+            days.update(frame["start"])
+            days.update(_day_after(end) for end in frame["end"] if end)
+        for name in spec.series:
+            for items in frame[name]:
+                for item in items:
+                    if "date" in item:
+                        days.add(item["date"])
+                    else:
+                        days.add(item["start"])
+                        if item["end"]:
+                            days.add(_day_after(item["end"]))
+    first, last = CRISIS_START.isoformat(), CRISIS_END.isoformat()
+    return sorted(dt.date.fromisoformat(d) for d in days if first <= d <= last)
+
+
+def _day_after(iso: str) -> str:
+    """The ISO day after ``iso``."""
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
 def _clean(value: object) -> object:
@@ -70,12 +185,14 @@ def feature_dicts(frame: gpd.GeoDataFrame, layer_id: str) -> list[dict]:
     -------
     list of dict
     """
-    columns = [c for c in frame.columns if c != frame.geometry.name]
+    # Columns starting with "_" are drawing aids (a fence's planned rest), not data.
+    columns = [c for c in frame.columns if c != frame.geometry.name and not c.startswith("_")]
     features = []
     for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry, strict=True):
         props = {name: _clean(value) for name, value in zip(columns, row, strict=True)}
         props["layer"] = layer_id
-        features.append({"type": "Feature", "properties": props, "geometry": mapping(geom)})
+        geometry = mapping(geom) if geom is not None and not geom.is_empty else None
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return features
 
 

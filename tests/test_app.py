@@ -34,7 +34,7 @@ def fresh_caches():
 
 def map_args(at: AppTest) -> dict:
     """What the map component was given on the last run."""
-    elements = [node for node in _walk(at._tree) if type(node).__name__ == "UnknownElement"]
+    elements = [node for node in _walk(at._tree) if getattr(node, "type", "") == "component_instance"]
     assert len(elements) == 1, "expected exactly one map component"
     return json.loads(elements[0].proto.json_args)
 
@@ -63,32 +63,90 @@ def test_page_runs_on_bundled_data(monkeypatch):
     assert all(url.startswith("/app/static/") for url in args["css_links"])
     assert "https://" not in args["header"] and "http://" not in args["header"]
     # Static layers are fetched by URL, not embedded.
-    assert '$.ajax("/app/static/data/border_segments.' in args["feature_group"]
-    assert '$.ajax("/app/static/data/countries.' in args["script"]
+    assert 'var url = "/app/static/data/border_segments.' in args["feature_group"]
+    assert 'var url = "/app/static/data/countries.' in args["script"]
+    # Every crisis layer is drawn on the peak day of the Kuźnica standoff.
+    for layer in ("camps", "fences", "flight_routes", "emergency_zones", "crossings"):
+        assert f"{layer}" in args["feature_group"] or layer == "crossings"
+    # The figures beside the map, each with what it counts.
+    labels = [m.label for m in at.metric]
+    assert "People at the border camps" in labels and "Fence standing: Poland" in labels
+    assert "Poland, November 2021" in labels
     # A newcomer finds how to read precision and where the data come from.
     about = at.expander[0]
     assert about.label.startswith("About this map")
     assert "approximate" in about.markdown[0].value and "ODbL" in about.markdown[0].value
 
 
-def test_moving_the_slider_changes_what_the_map_is_given(monkeypatch):
-    at = run_app(monkeypatch)
+def test_moving_the_slider_changes_what_the_map_is_given(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
     before = map_args(at)
-    assert "water cannon" not in before["feature_group"]
+    assert "Event ev-open" not in before["feature_group"]
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
     after = map_args(at)
     assert not at.exception
-    assert "water cannon" in after["feature_group"]
+    assert "Event ev-open" in after["feature_group"]
     # The base map is unchanged, so the component keeps its iframe (in-place update).
-    assert after["key"] == before["key"]
+    assert after["key"] == before["key"] and after["script"] == before["script"]
     assert heading(at) == "#### The map on 16 November 2021"
-    assert any(
-        "Events on this day: Clashes at the Kuźnica–Bruzgi crossing" in c.value for c in at.main.caption
-    )
+    assert at.query_params["date"] == "2021-11-16"
 
 
-def test_toggling_a_layer_removes_it_and_keeps_the_map(monkeypatch):
-    at = run_app(monkeypatch)
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("1 day ▶", dt.date(2021, 11, 14)),
+        ("◀ 1 day", dt.date(2021, 11, 12)),
+        ("1 week ▶", dt.date(2021, 11, 20)),
+        ("◀ 1 week", dt.date(2021, 11, 6)),
+    ],
+)
+def test_step_buttons_move_the_day(monkeypatch, data_dir, label, expected):
+    at = run_app(monkeypatch, data_dir)
+    button(at, label).click().run()
+    assert not at.exception
+    assert at.sidebar.slider[0].value == expected
+    assert heading(at) == f"#### The map on {expected.day} {expected:%B %Y}"
+
+
+def test_jumps_go_to_the_previous_and_next_change(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    # Around 13 Nov the small data change on the 10th (a camp count), the 12th (the day
+    # after a route's end) and the 16th (an event starts).
+    button(at, "Change ▶▶").click().run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 16)
+    button(at, "◀◀ Change").click().run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 12)
+    button(at, "◀◀ Change").click().run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 10)
+
+
+def test_play_advances_the_day_and_pause_stops(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    button(at, "▶ Play").click().run()
+    assert at.session_state["playing"] is True
+    assert button(at, "❚❚ Pause")
+    # The timer (a fragment that AppTest does not run by itself) asks for the next day.
+    at.session_state["tick"] = True
+    at.run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 14)
+    button(at, "❚❚ Pause").click().run()
+    assert at.session_state["playing"] is False
+    at.session_state["tick"] = True
+    at.run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 14)
+
+
+def test_play_stops_at_the_end_of_the_period(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    at.sidebar.slider[0].set_value(dt.date(2022, 12, 31)).run()
+    button(at, "▶ Play").click().run()
+    # Playing from the last day starts again from the beginning.
+    assert at.sidebar.slider[0].value == dt.date(2020, 8, 9)
+
+
+def test_toggling_a_layer_removes_it_and_keeps_the_map(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
     before = map_args(at)
     assert "border_segments." in before["feature_group"]
     at.sidebar.checkbox(key="layer_border_segments").uncheck().run()
@@ -96,29 +154,80 @@ def test_toggling_a_layer_removes_it_and_keeps_the_map(monkeypatch):
     assert "border_segments." not in after["feature_group"]
     assert "towns." in after["feature_group"]
     assert after["key"] == before["key"]
+    assert "border_segments" not in at.query_params["layers"]
 
 
-def test_switching_every_layer_off_still_sends_a_group(monkeypatch):
-    at = run_app(monkeypatch)
+def test_switching_every_layer_off_still_sends_a_group(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 16))
     for box in at.sidebar.checkbox:
         box.uncheck()
     at.run()
     assert not at.exception
     groups = map_args(at)["feature_group"]
-    # Only the empty placeholder is left, so the frontend clears the old groups.
+    # Only the legend's group is left, so the frontend clears the old groups.
     assert "feature_group_feature_group_0" in groups and "feature_group_feature_group_1" not in groups
-    for gone in ("border_segments.", "towns.", "water cannon"):
+    for gone in ("border_segments.", "towns.", "Event ev-open"):
         assert gone not in groups
+    assert at.query_params["layers"] == ""
 
 
-def test_basemap_choice(monkeypatch):
-    at = run_app(monkeypatch)
+def test_basemap_choice(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
     assert "tileLayer" not in map_args(at)["script"]
     at.sidebar.radio(key="basemap").set_value("osm").run()
     script = map_args(at)["script"]
     assert "tile.openstreetmap.org" in script
     assert "countries." not in script
+    assert at.query_params["basemap"] == "osm"
+
+
+def test_url_restores_date_layers_and_basemap(monkeypatch, data_dir):
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2021-11-16"
+    at.query_params["layers"] = "events,camps"
+    at.query_params["basemap"] = "osm"
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 16)
+    checked = {box.key.removeprefix("layer_") for box in at.sidebar.checkbox if box.value}
+    assert checked == {"events", "camps"}
+    assert at.sidebar.radio(key="basemap").value == "osm"
+    groups = map_args(at)["feature_group"]
+    assert "Event ev-open" in groups and "border_segments." not in groups
+
+
+def test_bad_url_parameters_fall_back_with_a_notice(monkeypatch, data_dir):
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2021-02-30"
+    at.query_params["layers"] = "events,ufo"
+    at.query_params["basemap"] = "satellite"
+    at.run()
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "The link's date was not used" in notices and "ufo" in notices and "satellite" in notices
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 13)
+    assert at.sidebar.radio(key="basemap").value == "offline"
+    # The URL now says what is shown.
+    assert at.query_params["date"] == "2021-11-13" and at.query_params["layers"] == "events"
+
+
+def test_an_event_of_the_week_takes_the_map_to_it(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    event_button = next(b for b in at.button if b.key == "event_ev-span")
+    assert event_button.label == "Mon 08 Nov · Event ev\\-span"
+    event_button.click().run()
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 8)
+    args = map_args(at)
+    assert args["center"] == [53.5, 24.0] and args["zoom"] == 10
+
+
+def test_downloads_are_offered(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    labels = [b.proto.label for b in download_buttons(at)]
+    assert labels == ["Snapshot (GeoJSON)", "Snapshot with sources (CSV)", "This map (HTML, works offline)"]
 
 
 def test_bad_data_shows_every_problem_instead_of_a_traceback(monkeypatch, tmp_path, layers):
@@ -142,7 +251,7 @@ def test_small_data_directory_drives_the_map(monkeypatch, data_dir):
     assert "Event ev-span" not in fg and "Event ev-open" in fg
 
 
-def test_data_is_loaded_once_per_process(monkeypatch):
+def test_data_is_loaded_once_per_process(monkeypatch, data_dir):
     calls = []
     real = data.load_dataset
 
@@ -151,7 +260,7 @@ def test_data_is_loaded_once_per_process(monkeypatch):
         return real(directory)
 
     monkeypatch.setattr(data, "load_dataset", counting_load)
-    at = run_app(monkeypatch)
+    at = run_app(monkeypatch, data_dir)
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
     at.sidebar.checkbox(key="layer_towns").uncheck().run()
     second_session = AppTest.from_file(APP, default_timeout=60).run()
@@ -166,6 +275,14 @@ def test_event_names_reach_the_page_as_text_not_markdown(monkeypatch, tmp_path, 
     directory = write_layers(tmp_path / "geodata", layers)
     at = run_app(monkeypatch, directory)
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
-    caption = next(c.value for c in at.main.caption if c.value.startswith("Events on this day"))
-    assert "![](" not in caption and "](https" not in caption
-    assert "tracker\\.example" in caption
+    label = next(b.label for b in at.button if b.key == "event_ev-open")
+    assert "![](" not in label and "](https" not in label
+    assert "tracker\\.example" in label
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def download_buttons(at: AppTest) -> list:
+    return list(at.download_button)

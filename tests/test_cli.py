@@ -103,22 +103,22 @@ def test_snapshot_keeps_every_property(tmp_path, layers):
         (
             "2021-11-31",
             "snapshot: --date: invalid date '2021-11-31': expected YYYY-MM-DD; "
-            "valid range is 2021-05-01 to 2022-12-31",
+            "valid range is 2020-08-09 to 2022-12-31",
         ),
         (
             "yesterday",
             "snapshot: --date: invalid date 'yesterday': expected YYYY-MM-DD; "
-            "valid range is 2021-05-01 to 2022-12-31",
+            "valid range is 2020-08-09 to 2022-12-31",
         ),
         (
             "2021-W46-2",
             "snapshot: --date: invalid date '2021-W46-2': expected YYYY-MM-DD; "
-            "valid range is 2021-05-01 to 2022-12-31",
+            "valid range is 2020-08-09 to 2022-12-31",
         ),
         (
-            "2020-08-09",
-            "snapshot: --date: date 2020-08-09 is outside the map's period: "
-            "valid range is 2021-05-01 to 2022-12-31",
+            "2020-08-08",
+            "snapshot: --date: date 2020-08-08 is outside the map's period: "
+            "valid range is 2020-08-09 to 2022-12-31",
         ),
     ],
 )

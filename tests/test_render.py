@@ -40,7 +40,7 @@ def test_popup_escapes_text_and_links_every_source():
     assert 'href="https://example.org/a?x=1&amp;y=2"' in html
     # Precision is said: the month-precision dates and the approximate place.
     assert "Nov 2021 (month precision)" in html
-    assert "<dt>Location</dt><dd>approximate</dd>" in html
+    assert "<dt>Location</dt><dd>approximate (within a few km; see the notes)</dd>" in html
 
 
 def test_display_collection_is_lean_escaped_and_leaves_input_alone():
@@ -48,10 +48,20 @@ def test_display_collection_is_lean_escaped_and_leaves_input_alone():
     before = copy.deepcopy(frame)
     doc = render.display_collection(EVENTS, frame)
     assert frame.equals(before) and list(frame.columns) == list(before.columns)
-    props = doc["features"][0]["properties"]
+    halo, marker = doc["features"]
+    props = marker["properties"]
     assert set(props) == {"id", "style", "_tooltip", "_popup"}
-    assert props["_tooltip"] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    assert props["_tooltip"] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (approximate location)"
     assert props["style"]["fillColor"] == EVENTS.colours["border"][0]
+    # The approximate place gets a dashed ring under the marker that catches no clicks.
+    assert halo["properties"]["_aid"] is True and halo["properties"]["style"]["dashArray"] == "3 3"
+    assert halo["properties"]["style"]["radius"] > props["style"]["radius"]
+    assert halo["geometry"] == marker["geometry"]
+
+
+def test_exact_points_get_no_halo():
+    doc = render.display_collection(EVENTS, events_frame(geo_precision="exact"))
+    assert len(doc["features"]) == 1 and "_aid" not in doc["features"][0]["properties"]
 
 
 def test_towns_get_permanent_labels_escaped():
@@ -107,27 +117,151 @@ def test_legend_lists_neighbours_and_only_present_categories():
     assert "Aviation" in html and "Humanitarian" not in html
 
 
-def test_linked_layer_fetches_its_url_and_embeds_nothing():
+def test_linked_layer_fetches_its_url_once_and_embeds_nothing():
     group = render.feature_group(BORDER_SEGMENTS, url="/app/static/data/border_segments.abc.geojson")
     fmap = folium.Map(tiles=None)
     group.add_to(fmap)
     script = fmap.get_root().render()
-    assert '$.ajax("/app/static/data/border_segments.abc.geojson"' in script
+    assert 'var url = "/app/static/data/border_segments.abc.geojson";' in script
+    # Fetched only when this page has not parsed it yet: a date step redraws from memory.
+    assert "if (!cache[url]) {" in script and "$.ajax(url, {dataType: 'json', async: false})" in script
+    assert '"coordinates"' not in script
 
 
 def test_base_map_offline_has_no_tiles_and_draws_the_backdrop():
-    fmap = render.base_map("offline", "/app/static/data/countries.x.geojson", [BORDER_SEGMENTS])
+    fmap = render.base_map("offline", "/app/static/data/countries.x.geojson")
     html = fmap.get_root().render()
     assert "tileLayer" not in html and "openstreetmap.org/{z}" not in html
-    assert '$.ajax("/app/static/data/countries.x.geojson"' in html
+    assert 'var url = "/app/static/data/countries.x.geojson";' in html
     assert "mapapp-offline" in html and "contributors (ODbL)" in html
 
 
 def test_base_map_online_has_osm_tiles_with_attribution():
-    html = render.base_map("osm", "/x.geojson", []).get_root().render()
+    html = render.base_map("osm", "/x.geojson").get_root().render()
     assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
 
 
 def test_unknown_basemap_is_refused():
     with pytest.raises(ValueError, match="basemap must be one of"):
-        render.base_map("satellite", "/x.geojson", [])
+        render.base_map("satellite", "/x.geojson")
+
+
+# --- the crisis layers ----------------------------------------------------------------
+
+from mapapp.layers import CAMPS, EMERGENCY_ZONES, FENCES, FLIGHT_ROUTES  # noqa: E402
+
+
+def route_frame(**extra) -> gpd.GeoDataFrame:
+    row = {
+        "id": "r",
+        "name": "Baghdad – Minsk",
+        "start": "2021-08-02",
+        "end": "2021-08-04",
+        "date_precision": "day",
+        "geo_precision": "exact",
+        "airline": "Iraqi Airways",
+        "origin_name": "Baghdad",
+        "destination_name": "Minsk",
+        "flights_per_week": 4,
+        "direction": "inbound",
+        "status": "scheduled",
+        "sources": ["https://example.org/r"],
+        "notes": "",
+    }
+    row.update(extra)
+    line = LineString([(44.2, 33.3), (38.0, 44.0), (28.0, 53.9)])
+    return gpd.GeoDataFrame([row], geometry=[line], crs="EPSG:4326")
+
+
+def test_routes_are_wider_with_more_flights_and_dashed_when_suspended():
+    busy = render.feature_style(FLIGHT_ROUTES, {"flights_per_week": 14, "status": "scheduled"})
+    quiet = render.feature_style(FLIGHT_ROUTES, {"flights_per_week": 1, "status": "scheduled"})
+    unknown = render.feature_style(FLIGHT_ROUTES, {"flights_per_week": None, "status": "scheduled"})
+    suspended = render.feature_style(FLIGHT_ROUTES, {"flights_per_week": 0, "status": "suspended"})
+    assert busy["weight"] > quiet["weight"] > 0 and unknown["weight"] == 2.0
+    assert "dashArray" not in busy and suspended["dashArray"] == "6 6"
+    assert suspended["color"] == FLIGHT_ROUTES.colours["suspended"][0]
+
+
+def test_routes_carry_an_arrow_that_points_towards_minsk():
+    doc = render.display_collection(FLIGHT_ROUTES, route_frame())
+    line, arrow = doc["features"]
+    assert arrow["properties"]["_aid"] is True
+    wing, tip, _ = arrow["geometry"]["coordinates"]
+    # The arrow's tip is nearer Minsk than its wings: it points along the flight.
+    to_minsk = lambda p: (p[0] - 28.0) ** 2 + (p[1] - 53.9) ** 2  # noqa: E731
+    assert to_minsk(tip) < to_minsk(wing)
+    assert "From</dt><dd>Baghdad" in line["properties"]["_popup"]
+    assert "Flights per week</dt><dd>4</dd>" in line["properties"]["_popup"]
+
+
+def test_fence_built_part_is_solid_and_the_planned_rest_dashed():
+    row = {
+        "id": "f",
+        "name": "Steel wall",
+        "start": "2022-01-25",
+        "end": "",
+        "date_precision": "day",
+        "geo_precision": "approximate",
+        "country": "PL",
+        "kind": "steel_wall",
+        "planned_km": 186.25,
+        "built_km": 135.0,
+        "built_km_interpolated": True,
+        "built_km_basis": "interpolated between 90 km on 19 May 2022 and 180 km on 30 Jun 2022",
+        "built_km_sources": ["https://example.org/day"],
+        "sources": ["https://example.org/fence"],
+        "notes": "",
+        "_rest": LineString([(23.5, 53.0), (23.6, 52.5)]),
+    }
+    frame = gpd.GeoDataFrame([row], geometry=[LineString([(23.5, 53.9), (23.5, 53.0)])], crs="EPSG:4326")
+    rest, built = render.display_collection(FENCES, frame)["features"]
+    assert rest["properties"]["style"]["dashArray"] == "4 7"
+    assert "dashArray" not in built["properties"]["style"]
+    assert built["properties"]["style"]["weight"] > rest["properties"]["style"]["weight"]
+    popup = built["properties"]["_popup"]
+    assert "135 km of 186.25 km planned (interpolated)" in popup
+    assert "Sources of this day&#x27;s figure" in popup and "https://example.org/day" in popup
+
+
+def test_camps_grow_with_the_people_counted():
+    small = render.feature_style(CAMPS, {"kind": "makeshift_camp", "people_on_day": 100})
+    large = render.feature_style(CAMPS, {"kind": "makeshift_camp", "people_on_day": 2000})
+    none = render.feature_style(CAMPS, {"kind": "makeshift_camp", "people_on_day": None})
+    assert none["radius"] < small["radius"] < large["radius"] <= 24
+
+
+def test_zones_are_translucent_and_dashed_when_approximate():
+    style = render.feature_style(EMERGENCY_ZONES, {"country": "PL", "geo_precision": "approximate"})
+    assert style["fillOpacity"] < 0.3 and style["dashArray"]
+    assert "dashArray" not in render.feature_style(
+        EMERGENCY_ZONES, {"country": "PL", "geo_precision": "exact"}
+    )
+
+
+def test_legend_says_what_is_on_the_map_now():
+    html = render.legend_html(
+        [FLIGHT_ROUTES, CAMPS, EVENTS],
+        {"flight_routes": {"restricted"}, "camps": set(), "events": {"border"}},
+        ["Dashed ring: approximate location"],
+    )
+    assert "Nationality ban on the route" in html and "Scheduled route" not in html
+    assert '<b>Camps and centres</b><div class="none">none on this day</div>' in html
+    assert "At the border" in html and "Aviation" not in html
+    assert "Dashed ring: approximate location" in html
+
+
+def test_legend_update_carries_the_day_and_escaped_html():
+    fmap = folium.Map(tiles=None)
+    group = folium.FeatureGroup(name="legend").add_to(fmap)
+    render.LegendUpdate(render.legend_html([EVENTS], {"events": {"border"}}), "2021-11-16").add_to(group)
+    script = fmap.get_root().render()
+    assert 'window.__mapappDay = "2021-11-16";' in script
+    assert "mapapp-legend-body" in script
+
+
+def test_region_only_points_get_a_wider_dotted_ring():
+    halo, marker = render.display_collection(EVENTS, events_frame(geo_precision="region"))["features"]
+    assert halo["properties"]["style"]["dashArray"] == "1 4"
+    assert halo["properties"]["style"]["radius"] == marker["properties"]["style"]["radius"] + 16
+    assert marker["properties"]["_tooltip"].endswith("(region only)")

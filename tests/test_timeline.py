@@ -62,7 +62,7 @@ def test_undated_frame_is_returned_whole():
 
 
 def test_parse_day_accepts_the_period_bounds():
-    assert timeline.parse_day("2021-05-01") == timeline.CRISIS_START
+    assert timeline.parse_day("2020-08-09") == timeline.CRISIS_START
     assert timeline.parse_day("2022-12-31") == timeline.CRISIS_END
 
 
@@ -70,13 +70,13 @@ def test_parse_day_accepts_the_period_bounds():
     ("text", "message"),
     [
         (
-            "2021-04-30",
-            "date 2021-04-30 is outside the map's period: valid range is 2021-05-01 to 2022-12-31",
+            "2020-08-08",
+            "date 2020-08-08 is outside the map's period: valid range is 2020-08-09 to 2022-12-31",
         ),
         ("2023-01-01", "date 2023-01-01 is outside the map's period"),
         (
             "2021-11-31",
-            "invalid date '2021-11-31': expected YYYY-MM-DD; valid range is 2021-05-01 to 2022-12-31",
+            "invalid date '2021-11-31': expected YYYY-MM-DD; valid range is 2020-08-09 to 2022-12-31",
         ),
         ("13/11/2021", "invalid date '13/11/2021'"),
         ("2021-11-3", "invalid date '2021-11-3'"),
@@ -105,4 +105,88 @@ def test_describe_period(start, end, precision, expected):
 
 
 def test_period_length():
-    assert timeline.days_in_period() == 610
+    assert timeline.days_in_period() == 875  # 9 Aug 2020 – 31 Dec 2022
+
+
+# --- steps, jumps and weeks ---------------------------------------------------------
+
+
+def test_step_stays_inside_the_period():
+    assert timeline.step(dt.date(2021, 11, 13), 1) == dt.date(2021, 11, 14)
+    assert timeline.step(dt.date(2021, 11, 13), -7) == dt.date(2021, 11, 6)
+    assert timeline.step(timeline.CRISIS_END, 7) == timeline.CRISIS_END
+    assert timeline.step(timeline.CRISIS_START, -1) == timeline.CRISIS_START
+
+
+def test_previous_and_next_change_are_strict():
+    changes = [dt.date(2021, 8, 5), dt.date(2021, 11, 8), dt.date(2021, 11, 18)]
+    day = dt.date(2021, 11, 8)
+    assert timeline.previous_change(changes, day) == dt.date(2021, 8, 5)
+    assert timeline.next_change(changes, day) == dt.date(2021, 11, 18)
+    assert timeline.previous_change(changes, dt.date(2021, 8, 5)) is None
+    assert timeline.next_change(changes, dt.date(2021, 11, 18)) is None
+    assert timeline.next_change(changes, dt.date(2021, 11, 10)) == dt.date(2021, 11, 18)
+
+
+def test_week_runs_monday_to_sunday():
+    assert timeline.week_of(dt.date(2021, 11, 13)) == (dt.date(2021, 11, 8), dt.date(2021, 11, 14))
+    assert timeline.week_of(dt.date(2021, 11, 8)) == (dt.date(2021, 11, 8), dt.date(2021, 11, 14))
+
+
+# --- fences, counts, closures -------------------------------------------------------
+
+A, B = "https://example.org/a", "https://example.org/b"
+PROGRESS = [
+    {"date": "2022-05-19", "built_km": 90, "sources": [A]},
+    {"date": "2022-06-30", "built_km": 180, "sources": [B]},
+]
+
+
+def test_fence_not_built_before_its_start():
+    assert timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 1, 24)) is None
+
+
+def test_fence_on_its_first_day_has_nothing_standing_yet():
+    progress = timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 1, 25))
+    assert progress.built_km == 0 and not progress.interpolated
+
+
+def test_fence_on_a_sourced_day_gives_that_figure_and_its_source():
+    progress = timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 5, 19))
+    assert (progress.built_km, progress.interpolated, progress.sources) == (90, False, (A,))
+    assert "19 May 2022" in progress.basis
+
+
+def test_fence_between_two_points_is_interpolated_and_says_so():
+    # 2022-06-09 is 21 of the 42 days between the two points: half-way.
+    progress = timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 6, 9))
+    assert progress.built_km == 135.0 and progress.interpolated
+    assert progress.sources == (A, B)
+    assert progress.basis.startswith("interpolated between 90 km on 19 May 2022 and 180 km on 30 Jun 2022")
+
+
+def test_fence_before_the_first_point_grows_from_zero_at_its_start():
+    progress = timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 3, 23))
+    assert progress.interpolated and 0 < progress.built_km < 90
+
+
+def test_fence_after_the_last_point_keeps_the_last_figure():
+    progress = timeline.fence_built_by(PROGRESS, "2022-01-25", dt.date(2022, 12, 1))
+    assert (progress.built_km, progress.interpolated) == (180, False)
+    assert progress.basis == "last reported figure, for 30 Jun 2022"
+
+
+def test_count_on_is_the_latest_count_made_by_that_day():
+    counts = [{"date": "2021-11-09", "people": 2000}, {"date": "2021-11-15", "people": 3500}]
+    assert timeline.count_on(counts, dt.date(2021, 11, 8)) is None
+    assert timeline.count_on(counts, dt.date(2021, 11, 9))["people"] == 2000
+    assert timeline.count_on(counts, dt.date(2021, 11, 14))["people"] == 2000
+    assert timeline.count_on(counts, dt.date(2021, 11, 20))["people"] == 3500
+
+
+def test_period_on_finds_the_closure_holding_the_day():
+    closures = [{"start": "2021-11-09", "end": "2021-11-20"}, {"start": "2023-02-10", "end": ""}]
+    assert timeline.period_on(closures, dt.date(2021, 11, 8)) is None
+    assert timeline.period_on(closures, dt.date(2021, 11, 20)) is closures[0]
+    assert timeline.period_on(closures, dt.date(2021, 11, 21)) is None
+    assert timeline.period_on(closures, dt.date(2024, 1, 1)) is closures[1]

@@ -1,0 +1,207 @@
+"""What the chosen day means in numbers: the headline figures beside the map.
+
+Pure functions of the day's frames (from :mod:`mapapp.snapshot`) and the
+monthly table; every figure keeps the sources it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from mapapp.layers import EU_COLOURS
+
+#: Camp kinds that stand at the border itself (the people "at the border").
+BORDER_CAMP_KINDS = ("makeshift_camp", "logistics_centre")
+#: Monthly metrics in the order a headline prefers them, and their words.
+HEADLINE_METRICS = {
+    "attempted_crossings": "attempted crossings",
+    "prevented_entries": "entries prevented",
+    "detentions": "people detained",
+}
+COUNTRY_NAMES = {code: name for code, (_, name) in EU_COLOURS.items()}
+
+
+def metric_words(metric: str) -> str:
+    """A metric for a reader: ``prevented_entries_cumulative`` → "Entries prevented (running total)"."""
+    base = metric.removesuffix("_cumulative")
+    words = HEADLINE_METRICS.get(base, base.replace("_", " "))
+    return words.capitalize() + (" (running total)" if metric.endswith("_cumulative") else "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure with what it counts and where it comes from."""
+
+    label: str
+    value: str
+    detail: str
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+def camp_people(camps: gpd.GeoDataFrame | None) -> Figure:
+    """People at the border camps on the day: the latest count of each camp standing.
+
+    Parameters
+    ----------
+    camps
+        The camps standing on the day, with ``people_on_day`` (from
+        :func:`mapapp.snapshot.camps_on`); None when the layer is off.
+
+    Returns
+    -------
+    Figure
+    """
+    label = "People at the border camps"
+    if camps is None or camps.empty:
+        return Figure(label, "none", "No makeshift camp or border logistics centre stood on this day.")
+    at_border = camps[camps["kind"].isin(BORDER_CAMP_KINDS)]
+    counted = at_border[at_border["people_on_day"].notna()]
+    if at_border.empty:
+        return Figure(label, "none", "No makeshift camp or border logistics centre stood on this day.")
+    if counted.empty:
+        names = ", ".join(at_border["name"])
+        return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
+    total = int(counted["people_on_day"].sum())
+    parts = [
+        f"{row.name}: {int(row.people_on_day):,} ({_day(row.people_on_day_date)})"
+        for row in counted.itertuples(index=False)
+    ]
+    uncounted = at_border[at_border["people_on_day"].isna()]
+    if len(uncounted):
+        parts.append("not counted: " + ", ".join(uncounted["name"]))
+    sources = tuple(dict.fromkeys(url for urls in counted["people_on_day_sources"] for url in urls))
+    return Figure(label, f"{total:,}", "Latest counts by this day — " + "; ".join(parts), sources)
+
+
+def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> list[Figure]:
+    """Kilometres of fence standing on the day, one figure per country.
+
+    Kinds are listed apart, not added up: razor wire and a wall may stand on
+    the same stretch of border.
+
+    Parameters
+    ----------
+    fences
+        The fences standing on the day (from :func:`mapapp.snapshot.fences_on`);
+        None when the layer is off.
+    kind_labels
+        Fence kind → words.
+
+    Returns
+    -------
+    list of Figure
+        One per EU country, "none" where no fence stood.
+    """
+    figures = []
+    for code, name in COUNTRY_NAMES.items():
+        rows = fences[fences["country"] == code] if fences is not None else pd.DataFrame()
+        label = f"Fence standing: {name}"
+        if rows.empty:
+            figures.append(Figure(label, "none", "No fence built by this day in the data."))
+            continue
+        rows = rows.sort_values("built_km", ascending=False)
+        parts, sources = [], []
+        for row in rows.itertuples(index=False):
+            text = f"{kind_labels.get(row.kind, row.kind)} {row.built_km:,.0f} of {row.planned_km:,.0f} km"
+            if row.built_km_interpolated:
+                text += " (interpolated)"
+            parts.append(text)
+            sources.extend(row.built_km_sources or row.sources)
+        top = rows.iloc[0]
+        value = f"{top['built_km']:,.0f} km"
+        figures.append(Figure(label, value, "; ".join(parts), tuple(dict.fromkeys(sources))))
+    return figures
+
+
+def month_figures(monthly: pd.DataFrame, day: dt.date) -> list[Figure]:
+    """The month's attempted crossings (or the nearest metric a source gives) per country.
+
+    Parameters
+    ----------
+    monthly
+        The monthly table (:data:`mapapp.data.MONTHLY_COLUMNS`).
+    day
+        Any day of the month asked about.
+
+    Returns
+    -------
+    list of Figure
+        One per EU country. Where sources disagree every value is given.
+    """
+    month = f"{day.year:04d}-{day.month:02d}"
+    words = day.strftime("%B %Y")
+    figures = []
+    for code, name in COUNTRY_NAMES.items():
+        label = f"{name}, {words}"
+        rows = monthly[(monthly["country"] == code) & (monthly["month"] == month)]
+        chosen = None
+        for metric in HEADLINE_METRICS:
+            if (rows["metric"] == metric).any():
+                chosen = metric
+                break
+        if chosen is None:
+            figures.append(_running_total(monthly, code, month, label))
+            continue
+        picked = rows[rows["metric"] == chosen]
+        values = sorted({int(v) for v in picked["value"]})
+        value = " or ".join(f"{v:,}" for v in values)
+        detail = HEADLINE_METRICS[chosen]
+        if len(values) > 1:
+            detail += " (sources disagree: both figures kept)"
+        notes = [n for n in picked["notes"] if n]
+        if notes:
+            detail += ". " + " ".join(notes)
+        figures.append(Figure(label, value, detail, tuple(dict.fromkeys(picked["source_url"]))))
+    return figures
+
+
+def _running_total(monthly: pd.DataFrame, code: str, month: str, label: str) -> Figure:
+    """No monthly figure: the latest running total reported by the end of ``month``, if any."""
+    rows = monthly[
+        (monthly["country"] == code)
+        & (monthly["month"] <= month)
+        & monthly["metric"].str.endswith("_cumulative")
+    ]
+    if rows.empty:
+        return Figure(label, "no figure", "No monthly figure for this month in the sources.")
+    latest = rows[rows["month"] == rows["month"].max()].iloc[-1]
+    metric = latest["metric"].removesuffix("_cumulative").replace("_", " ")
+    when = dt.date.fromisoformat(latest["month"] + "-01").strftime("%b %Y")
+    detail = f"No monthly figure. Latest running total ({metric}, {when}): {latest['notes']}".rstrip(": ")
+    return Figure(label, f"{int(latest['value']):,} (running total)", detail, (latest["source_url"],))
+
+
+def week_events(events: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+    """Events that happen in the ISO week (Monday–Sunday) holding ``day``, by date.
+
+    Parameters
+    ----------
+    events
+        All events (not only the day's).
+    day
+        The day shown.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame; events of day precision only (a month-precision event has
+        no week).
+    """
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    mask = (
+        (events["date_precision"] == "day")
+        & (events["start"] <= sunday.isoformat())
+        & (events["start"] >= monday.isoformat())
+    )
+    return events.loc[mask].sort_values(["start", "name"]).copy()
+
+
+def _day(iso: str) -> str:
+    """``2021-11-16`` → ``16 Nov 2021``."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"

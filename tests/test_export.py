@@ -1,0 +1,51 @@
+"""Downloads: the snapshot as GeoJSON and CSV with sources, and a standalone HTML map."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from helpers import write_layers
+
+from mapapp import data, export, snapshot
+
+DAY = dt.date(2021, 11, 16)
+
+
+@pytest.fixture
+def frames(tmp_path, layers):
+    dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
+    return dataset, snapshot.frames_on(dataset, DAY)
+
+
+def test_geojson_download_is_the_snapshot(frames):
+    dataset, day_frames = frames
+    doc = json.loads(export.snapshot_geojson(day_frames, DAY))
+    assert doc == json.loads(json.dumps(snapshot.snapshot(dataset, DAY)))
+
+
+def test_csv_has_one_row_per_feature_with_sources(frames):
+    _, day_frames = frames
+    text = export.snapshot_csv(day_frames, DAY)
+    first, body = text.split("\n", 1)
+    assert first == "# The Belarus–EU border-crisis map on 2021-11-16"
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == sum(len(f) for f in day_frames.values())
+    assert list(rows[0]) == list(export.CSV_COLUMNS)
+    assert all(row["sources"].startswith("https://") for row in rows)
+    camp = next(r for r in rows if r["layer"] == "camps")
+    assert camp["people_on_day"] == "2000" and camp["day_sources"] == "https://example.org/source"
+    event = next(r for r in rows if r["id"] == "ev-open")
+    assert (event["longitude"], event["latitude"]) == ("24.0", "53.5")
+
+
+def test_html_download_is_standalone_and_escaped(frames):
+    dataset, day_frames = frames
+    html = export.standalone_html(day_frames, dataset.frame("countries"), DAY)
+    # Leaflet is inline: no script or stylesheet is loaded from anywhere.
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html
+    assert "L.map(" in html and "Belarus–EU border crisis: the map on 16 November 2021" in html
+    assert '"2021-11-16"' in html  # the day's layers and legend are in the page
