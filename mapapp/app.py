@@ -158,6 +158,18 @@ def ticker(seconds: float) -> None:
     st.fragment(run_every=seconds)(tick)()
 
 
+def _jump_button(column, label: str, target: dt.date | None, which: str) -> None:
+    """A button that jumps to ``target``, the previous or next day on which the map changes."""
+    column.button(
+        label,
+        on_click=_jump,
+        args=(target,),
+        disabled=target is None,
+        help=f"Jump to {target:%d %b %Y}, {which} when the map changes" if target else "No change that way",
+        width="stretch",
+    )
+
+
 def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
     """Date, steps, play, layers and basemap chosen by the reader."""
     with st.sidebar:
@@ -180,29 +192,11 @@ def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
         back_week, fwd_week = st.columns(2)
         back_week.button("◀ 1 week", on_click=_shift, args=(-7,), help="Back one week", width="stretch")
         fwd_week.button("1 week ▶", on_click=_shift, args=(7,), help="Forward one week", width="stretch")
-        previous = timeline.previous_change(change_days, day)
-        following = timeline.next_change(change_days, day)
         prev_col, next_col = st.columns(2)
-        prev_col.button(
-            "◀◀ Change",
-            on_click=_jump,
-            args=(previous,),
-            disabled=previous is None,
-            help=f"Jump to {previous:%d %b %Y}, the last day before this one when the map changed"
-            if previous
-            else "Nothing changes before this day",
-            width="stretch",
+        _jump_button(
+            prev_col, "◀◀ Change", timeline.previous_change(change_days, day), "the last day before this one"
         )
-        next_col.button(
-            "Change ▶▶",
-            on_click=_jump,
-            args=(following,),
-            disabled=following is None,
-            help=f"Jump to {following:%d %b %Y}, the next day the map changes"
-            if following
-            else "Nothing changes after this day",
-            width="stretch",
-        )
+        _jump_button(next_col, "Change ▶▶", timeline.next_change(change_days, day), "the next day")
         play_col, speed_col = st.columns([1, 1.4])
         playing = st.session_state.get("playing", False)
         play_col.button(
