@@ -106,7 +106,13 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
         rows = rows.sort_values("built_km", ascending=False)
         parts, sources = [], []
         for row in rows.itertuples(index=False):
-            text = f"{kind_labels.get(row.kind, row.kind)} {row.built_km:,.0f} of {row.planned_km:,.0f} km"
+            # Two barriers may share a kind (Poland's 2021 razor wire): name each one.
+            name = (
+                row.name.split(": ", 1)[-1]
+                if isinstance(row.name, str)
+                else kind_labels.get(row.kind, row.kind)
+            )
+            text = f"{name[:1].upper()}{name[1:]}: {row.built_km:,.0f} of {row.planned_km:,.0f} km"
             if row.built_km_interpolated:
                 text += " (interpolated)"
             parts.append(text)

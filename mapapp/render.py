@@ -49,7 +49,10 @@ function (feature, layer) {
     } else if (p._tooltip) {
         layer.bindTooltip(p._tooltip, {sticky: true});
     }
-    if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 360}); }
+    if (p._popup) {
+        // Tall popups scroll inside the map instead of pushing it off screen.
+        layer.bindPopup(p._popup, {maxWidth: 360, maxHeight: 320, autoPanPadding: [20, 20]});
+    }
 }
 """
 
@@ -242,8 +245,6 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
     parts = [f'<div class="mapapp-popup"><h4>{esc(props.get("name"))}</h4>']
     if rows:
         parts.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>")
-    if _present(props.get("notes")):
-        parts.append(f'<p class="notes">{esc(props["notes"])}</p>')
     sources = props.get("sources")
     if _present(sources):
         parts.append(_source_list("Sources", sources))
@@ -251,6 +252,10 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
     day_sources = [url for url in dict.fromkeys(day_sources) if not _present(sources) or url not in sources]
     if day_sources:
         parts.append(_source_list("Sources of this day's figure", day_sources))
+    if _present(props.get("notes")):
+        # Notes hold the reasoning behind dates, places and figures: one click away.
+        summary = "<summary>Notes: how this is known</summary>"
+        parts.append(f'<details class="notes">{summary}{esc(props["notes"])}</details>')
     parts.append("</div>")
     return "".join(parts)
 

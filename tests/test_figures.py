@@ -51,6 +51,7 @@ def test_fence_km_per_country_lists_kinds_apart():
     fences = gpd.GeoDataFrame(
         [
             {
+                "name": "Poland: steel wall (2022)",
                 "country": "PL",
                 "kind": "steel_wall",
                 "built_km": 135.0,
@@ -60,6 +61,7 @@ def test_fence_km_per_country_lists_kinds_apart():
                 "sources": ["https://example.org/wall"],
             },
             {
+                "name": "Poland: 2.5 m razor-wire fence (2021)",
                 "country": "PL",
                 "kind": "razor_wire",
                 "built_km": 80.0,
@@ -73,7 +75,10 @@ def test_fence_km_per_country_lists_kinds_apart():
     )
     pl, lt, lv = figures.fence_km(fences, {"steel_wall": "Steel wall", "razor_wire": "Razor wire"})
     assert pl.value == "135 km"
-    assert pl.detail == "Steel wall 135 of 186 km (interpolated); Razor wire 80 of 180 km"
+    assert (
+        pl.detail
+        == "Steel wall (2022): 135 of 186 km (interpolated); 2.5 m razor-wire fence (2021): 80 of 180 km"
+    )
     assert pl.sources == ("https://example.org/w", "https://example.org/r")
     assert lt.value == lv.value == "none"
 

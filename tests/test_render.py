@@ -265,3 +265,9 @@ def test_region_only_points_get_a_wider_dotted_ring():
     assert halo["properties"]["style"]["dashArray"] == "1 4"
     assert halo["properties"]["style"]["radius"] == marker["properties"]["style"]["radius"] + 16
     assert marker["properties"]["_tooltip"].endswith("(region only)")
+
+
+def test_popup_sources_come_before_the_folded_notes():
+    html = render.popup_html(EVENTS, events_frame().iloc[0].to_dict())
+    assert html.index("<b>Sources</b>") < html.index('<details class="notes">')
+    assert "<summary>Notes: how this is known</summary>&lt;b&gt;bold?&lt;/b&gt;</details>" in html
