@@ -76,14 +76,18 @@ def changes(_dataset: data.Dataset, data_dir: str) -> list[dt.date]:
     return snapshot.change_days(_dataset)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def day_layers(data_dir: str, day: dt.date, visible: tuple[str, ...]) -> dict:
-    """Display collections of the dated layers for one day (cached: steps back are free)."""
-    frames = snapshot.frames_on(load(), day, [i for i in visible if not is_static(LAYERS[i])])
-    return {
-        layer_id: render.display_collection(LAYERS[layer_id], frame, simplify=render.DISPLAY_TOLERANCE)
-        for layer_id, frame in frames.items()
-    }
+# The day's frames and drawings are cached as shared objects (no copy per rerun):
+# nothing downstream changes them (renderers and figures build new objects).
+@st.cache_resource(show_spinner=False, max_entries=128)
+def day_frames(_dataset: data.Dataset, data_dir: str, day: dt.date) -> dict:
+    """Every data layer as it stood on ``day`` (cached per ``data_dir`` and day)."""
+    return snapshot.frames_on(_dataset, day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def day_collection(_frame, data_dir: str, day: dt.date, layer_id: str) -> dict:
+    """The display collection of one layer on one day (a step back, or a toggle, is free)."""
+    return render.display_collection(LAYERS[layer_id], _frame, simplify=render.DISPLAY_TOLERANCE)
 
 
 def show_data_problems(error: data.DataError) -> None:
@@ -207,6 +211,7 @@ def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
             width="stretch",
         )
         speed = speed_col.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
+        st.session_state.play_interval = SPEEDS[speed]
         if playing:
             ticker(SPEEDS[speed])
         st.subheader("Layers")
@@ -220,11 +225,11 @@ def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
     return day, visible, basemap
 
 
-def show_figures(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
-    """Headline figures for the day, each with its sources."""
+def show_figures(all_frames: dict, dataset: data.Dataset, day: dt.date) -> None:
+    """Headline figures for the day (whatever layers are shown), each with its sources."""
     kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
-    camp = figures.camp_people(snapshot.frames_on(dataset, day, [CAMPS.id]).get(CAMPS.id))
-    fences = figures.fence_km(snapshot.frames_on(dataset, day, [FENCES.id]).get(FENCES.id), kind_labels)
+    camp = figures.camp_people(all_frames.get(CAMPS.id))
+    fences = figures.fence_km(all_frames.get(FENCES.id), kind_labels)
     months = figures.month_figures(dataset.monthly, day)
     with st.container(border=True):
         top = st.columns(4)
@@ -390,13 +395,13 @@ def main() -> None:
         st.warning(notice, icon="⚠️")
     st.markdown(f"#### The map on {day.day} {day:%B %Y}")
 
-    frames = snapshot.frames_on(dataset, day, visible)
-    dated = day_layers(directory, day, tuple(visible))
+    all_frames = day_frames(dataset, directory, day)
+    frames = {layer_id: frame for layer_id, frame in all_frames.items() if layer_id in visible}
     groups = [
         render.feature_group(LAYERS[layer_id], url=urls[layer_id])
         if layer_id in urls
-        else render.feature_group(LAYERS[layer_id], dated[layer_id])
-        for layer_id in frames
+        else render.feature_group(LAYERS[layer_id], day_collection(frame, directory, day, layer_id))
+        for layer_id, frame in frames.items()
     ]
     # The legend of what is on the map now travels with the layers; the group also
     # keeps the list non-empty, which streamlit-folium needs to remove the last layer.
@@ -429,7 +434,7 @@ def main() -> None:
             returned_objects=[],
             **map_args,
         )
-    show_figures(frames, dataset, day)
+    show_figures(all_frames, dataset, day)
     left, right = st.columns([1, 1.3])
     with left:
         show_week(dataset, day)

@@ -7,10 +7,10 @@ import math
 from collections.abc import Iterable
 
 import geopandas as gpd
+import numpy as np
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import substring
 
 from mapapp.data import Dataset
 from mapapp.layers import toggleable
@@ -80,11 +80,9 @@ def fences_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
         planned = row.planned_km if row.planned_km else km
         fraction = 1.0 if not planned else min(1.0, km / planned)
         if line.geom_type != "LineString":  # cannot be cut: all of it or nothing
-            fraction = 1.0 if fraction >= 1.0 else (0.0 if fraction == 0 else fraction)
             part, rest = (line, None) if fraction >= 1.0 else (None, line)
         else:
-            part = substring(line, 0.0, fraction, normalized=True) if fraction > 0 else None
-            rest = substring(line, fraction, 1.0, normalized=True) if fraction < 1 else None
+            part, rest = cut_line(line, fraction)
         built.append(km)
         flags.append(bool(progress and progress.interpolated))
         bases.append(progress.basis if progress else "")
@@ -97,6 +95,29 @@ def fences_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
     out["built_km_sources"] = sources
     out["_rest"] = rests
     return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=frame.crs))
+
+
+def cut_line(line: LineString, fraction: float) -> tuple[LineString | None, LineString | None]:
+    """Split a line at ``fraction`` of its length: (first part, rest), None for an empty part.
+
+    Vectorised over the vertices (shapely's ``substring`` walks them in Python,
+    too slow for a border line at every date step).
+    """
+    coords = shapely.get_coordinates(line)
+    steps = np.hypot(*np.diff(coords, axis=0).T)
+    walked = np.concatenate([[0.0], np.cumsum(steps)])
+    total = walked[-1]
+    if fraction <= 0 or total == 0:
+        return None, line
+    if fraction >= 1:
+        return line, None
+    at = fraction * total
+    index = int(np.searchsorted(walked, at, side="right"))  # first vertex beyond the cut
+    share = (at - walked[index - 1]) / steps[index - 1]
+    cut = coords[index - 1] + share * (coords[index] - coords[index - 1])
+    first = np.vstack([coords[:index], cut])
+    rest = np.vstack([cut, coords[index:]])
+    return LineString(first), LineString(rest)
 
 
 def crossings_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:

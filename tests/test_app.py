@@ -137,6 +137,22 @@ def test_play_advances_the_day_and_pause_stops(monkeypatch, data_dir):
     assert at.sidebar.slider[0].value == dt.date(2021, 11, 14)
 
 
+def test_play_speed_sets_the_interval_between_days(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    assert at.session_state["play_interval"] == 1.0
+    speed = at.sidebar.selectbox(key="speed")
+    speed.set_value(next(o for o in speed.options if o.startswith("Fast"))).run()
+    assert at.session_state["play_interval"] == 0.5
+
+
+def test_chart_offers_the_figures_in_the_data(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    chart_choice = at.selectbox(key="chart_metric")
+    assert chart_choice.options == ["Attempted crossings", "People detained"]
+    chart_choice.set_value("detentions").run()
+    assert not at.exception
+
+
 def test_play_stops_at_the_end_of_the_period(monkeypatch, data_dir):
     at = run_app(monkeypatch, data_dir)
     at.sidebar.slider[0].set_value(dt.date(2022, 12, 31)).run()

@@ -128,3 +128,20 @@ def test_change_days_hold_starts_ends_and_series(dataset):
         "2022-02-01",  # fence progress
     ):
         assert dt.date.fromisoformat(expected) in days
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.37, 0.5, 0.99, 1.0])
+def test_cut_line_agrees_with_shapely_substring(fraction):
+    from shapely.geometry import LineString
+    from shapely.ops import substring
+
+    line = LineString([(0, 0), (1, 0), (1, 2), (4, 2), (4, 3)])
+    part, rest = snapshot.cut_line(line, fraction)
+    if fraction == 0:
+        assert part is None and rest.equals(line)
+    elif fraction == 1:
+        assert part.equals(line) and rest is None
+    else:
+        assert part.equals_exact(substring(line, 0, fraction, normalized=True), 1e-9)
+        assert rest.equals_exact(substring(line, fraction, 1, normalized=True), 1e-9)
+        assert part.length + rest.length == pytest.approx(line.length)
