@@ -71,6 +71,17 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
 
 
 @st.cache_resource(show_spinner=False)
+def places(_dataset: data.Dataset, data_dir: str) -> dict[str, tuple[float, float]]:
+    """Named places a reader can jump to: crossings, camps and reference towns."""
+    found = {}
+    for layer_id, kind in (("crossings", "crossing"), ("camps", "camp or centre"), ("towns", "town")):
+        for row in _dataset.frame(layer_id).itertuples(index=False):
+            point = row.geometry.representative_point()
+            found[f"{row.name} ({kind})"] = (round(point.y, 5), round(point.x, 5))
+    return found
+
+
+@st.cache_resource(show_spinner=False)
 def changes(_dataset: data.Dataset, data_dir: str) -> list[dt.date]:
     """Days on which something on the map changes (cached per ``data_dir``)."""
     return snapshot.change_days(_dataset)
@@ -118,6 +129,12 @@ def _toggle_play() -> None:
         st.session_state.day = timeline.CRISIS_START
 
 
+def _go_to(places: dict[str, tuple[float, float]]) -> None:
+    name = st.session_state.get("goto")
+    if name in places:
+        st.session_state.focus = places[name]
+
+
 def _focus(day: dt.date, lat: float, lon: float) -> None:
     st.session_state.day = day
     st.session_state.focus = (lat, lon)
@@ -162,20 +179,40 @@ def ticker(seconds: float) -> None:
     st.fragment(run_every=seconds)(tick)()
 
 
-def _jump_button(column, label: str, target: dt.date | None, which: str) -> None:
+def _jump_button(label: str, target: dt.date | None, which: str) -> None:
     """A button that jumps to ``target``, the previous or next day on which the map changes."""
-    column.button(
+    st.button(
         label,
         on_click=_jump,
         args=(target,),
         disabled=target is None,
         help=f"Jump to {target:%d %b %Y}, {which} when the map changes" if target else "No change that way",
-        width="stretch",
     )
 
 
-def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
-    """Date, steps, play, layers and basemap chosen by the reader."""
+def time_bar(change_days: list[dt.date], day: dt.date) -> None:
+    """Steps, jumps and Play, in one row above the map (it wraps on a phone)."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.button("◀ 1 week", on_click=_shift, args=(-7,), help="Back one week")
+        st.button("◀ 1 day", on_click=_shift, args=(-1,), help="Back one day")
+        st.button("1 day ▶", on_click=_shift, args=(1,), help="Forward one day")
+        st.button("1 week ▶", on_click=_shift, args=(7,), help="Forward one week")
+        _jump_button("◀◀ Change", timeline.previous_change(change_days, day), "the last day before this one")
+        _jump_button("Change ▶▶", timeline.next_change(change_days, day), "the next day")
+        playing = st.session_state.get("playing", False)
+        st.button(
+            "❚❚ Pause" if playing else "▶ Play",
+            on_click=_toggle_play,
+            key="play",
+            type="primary" if playing else "secondary",
+            help="Advance one day at a time, at the speed chosen in the sidebar",
+        )
+    if playing:
+        ticker(st.session_state.play_interval)
+
+
+def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str], str]:
+    """Date, play speed, a place to go to, layers and basemap chosen by the reader."""
     with st.sidebar:
         st.header("Belarus–EU border crisis")
         st.caption(
@@ -190,30 +227,17 @@ def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
             format="D MMM YYYY",
             key="day",
         )
-        back_day, fwd_day = st.columns(2)
-        back_day.button("◀ 1 day", on_click=_shift, args=(-1,), help="Back one day", width="stretch")
-        fwd_day.button("1 day ▶", on_click=_shift, args=(1,), help="Forward one day", width="stretch")
-        back_week, fwd_week = st.columns(2)
-        back_week.button("◀ 1 week", on_click=_shift, args=(-7,), help="Back one week", width="stretch")
-        fwd_week.button("1 week ▶", on_click=_shift, args=(7,), help="Forward one week", width="stretch")
-        prev_col, next_col = st.columns(2)
-        _jump_button(
-            prev_col, "◀◀ Change", timeline.previous_change(change_days, day), "the last day before this one"
-        )
-        _jump_button(next_col, "Change ▶▶", timeline.next_change(change_days, day), "the next day")
-        play_col, speed_col = st.columns([1, 1.4])
-        playing = st.session_state.get("playing", False)
-        play_col.button(
-            "❚❚ Pause" if playing else "▶ Play",
-            on_click=_toggle_play,
-            key="play",
-            type="primary" if playing else "secondary",
-            width="stretch",
-        )
-        speed = speed_col.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
+        speed = st.selectbox("Play speed", list(SPEEDS), index=1, key="speed")
         st.session_state.play_interval = SPEEDS[speed]
-        if playing:
-            ticker(SPEEDS[speed])
+        st.selectbox(
+            "Go to a place",
+            ["", *sorted(places)],
+            key="goto",
+            on_change=_go_to,
+            args=(places,),
+            format_func=lambda name: name or "Choose a crossing, camp or town…",
+            help="Centres the map on it (the day stays the same)",
+        )
         st.subheader("Layers")
         visible = [spec.id for spec in toggleable() if st.checkbox(spec.title, key=f"layer_{spec.id}")]
         basemap = st.radio(
@@ -228,7 +252,7 @@ def sidebar(change_days: list[dt.date]) -> tuple[dt.date, list[str], str]:
 def show_figures(all_frames: dict, dataset: data.Dataset, day: dt.date) -> None:
     """Headline figures for the day (whatever layers are shown), each with its sources."""
     kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
-    camp = figures.camp_people(all_frames.get(CAMPS.id))
+    camp = figures.camp_people(all_frames.get(CAMPS.id), day)
     fences = figures.fence_km(all_frames.get(FENCES.id), kind_labels)
     months = figures.month_figures(dataset.monthly, day)
     with st.container(border=True):
@@ -258,65 +282,76 @@ def show_week(dataset: data.Dataset, day: dt.date) -> None:
         return
     for row in week.itertuples(index=False):
         when = dt.date.fromisoformat(row.start)
-        label = f"{when:%a %d %b} · {render.md_escape(row.name)}"
         point = row.geometry.representative_point()
-        st.button(
-            label,
-            key=f"event_{row.id}",
-            on_click=_focus,
-            args=(when, point.y, point.x),
-            help="Show this event on the map (goes to its day and place)",
-            type="tertiary",
-        )
+        where = {"approximate": " (approximate place)", "region": " (region only)"}.get(row.geo_precision, "")
+        with st.container(horizontal=True, vertical_alignment="top", gap="small"):
+            st.button(
+                "Show",
+                key=f"event_{row.id}",
+                on_click=_focus,
+                args=(when, point.y, point.x),
+                help="Go to this event's day and place on the map",
+                icon=":material/location_on:",
+            )
+            st.markdown(f"**{when:%a %d %b}** · {render.md_escape(row.name)}{where}")
 
 
 def show_chart(dataset: data.Dataset, day: dt.date) -> None:
-    """Monthly figures per country with a rule at the chosen day."""
+    """Monthly figures per country with a rule at the chosen day, and the whole table."""
     monthly = dataset.monthly
-    present = list(dict.fromkeys(monthly["metric"]))
-    metrics = [m for m in figures.HEADLINE_METRICS if m in present]
-    metrics += sorted(m for m in present if m.endswith("_cumulative"))
-    if not metrics:
-        st.caption("No monthly figures in the data.")
-        return
-    metric = st.selectbox(
-        "Figure",
-        metrics,
-        format_func=figures.metric_words,
-        key="chart_metric",
-    )
-    rows = monthly[monthly["metric"] == metric].copy()
-    rows["date"] = pd.to_datetime(rows["month"] + "-15")
-    rows["country_name"] = rows["country"].map(figures.COUNTRY_NAMES)
-    colours = alt.Scale(
-        domain=list(figures.COUNTRY_NAMES.values()),
-        range=[colour for colour, _ in EU_COLOURS.values()],
-    )
-    base = alt.Chart(rows).encode(
-        x=alt.X("date:T", title=None, scale=alt.Scale(domain=["2020-08-01", "2022-12-31"])),
-        y=alt.Y("value:Q", title=figures.metric_words(metric)),
-        color=alt.Color("country_name:N", title="Country", scale=colours),
-        tooltip=[
-            alt.Tooltip("country_name:N", title="Country"),
-            alt.Tooltip("month:N", title="Month"),
-            alt.Tooltip("value:Q", title="Value", format=","),
-            alt.Tooltip("notes:N", title="Notes"),
-            alt.Tooltip("source_url:N", title="Source"),
-        ],
-    )
-    marker = (
-        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
-        .mark_rule(color="#d81b60", strokeWidth=2)
-        .encode(x="date:T")
-    )
-    # Running totals are dated reports, not a series: points only, no line between them.
-    cumulative = metric.endswith("_cumulative")
-    drawn = base.mark_point(filled=True, size=60) if cumulative else base.mark_line(point=True)
-    st.altair_chart((drawn + marker).properties(height=220), width="stretch")
-    st.caption(
-        "The pink line is the day on the map. Each point is a figure a source gives for that month; "
-        "hover for its notes and source. Where sources disagree, both points are shown."
-    )
+    metrics = [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
+    if metrics:
+        metric = st.selectbox("Monthly figure", metrics, format_func=figures.metric_words, key="chart_metric")
+        points = figures.chart_points(monthly, metric)
+        line = figures.chart_line(points)
+        colours = alt.Scale(
+            domain=list(figures.COUNTRY_NAMES.values()), range=[colour for colour, _ in EU_COLOURS.values()]
+        )
+        x = alt.X(
+            "date:T",
+            title=None,
+            scale=alt.Scale(domain=["2020-08-01", "2022-12-31"]),
+            axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6),
+        )
+        y = alt.Y("value:Q", title=figures.metric_words(metric))
+        colour = alt.Color("country_name:N", title="Country", scale=colours)
+        # The line only joins consecutive months: a month without a figure leaves a gap.
+        drawn_line = alt.Chart(line).mark_line().encode(x=x, y=y, color=colour, detail="run:N")
+        drawn_points = (
+            alt.Chart(points)
+            .mark_point(filled=True, size=45)
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("country_name:N", title="Country"),
+                    alt.Tooltip("month:N", title="Month"),
+                    alt.Tooltip("value:Q", title="Value", format=","),
+                    alt.Tooltip("notes:N", title="Notes"),
+                    alt.Tooltip("source_url:N", title="Source"),
+                ],
+            )
+        )
+        marker = (
+            alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
+            .mark_rule(color="#424242", strokeDash=[4, 3], strokeWidth=1.5)
+            .encode(x="date:T")
+        )
+        st.altair_chart((drawn_line + drawn_points + marker).properties(height=220), width="stretch")
+        st.caption(
+            "The dashed line is the day on the map. Each point is a figure a source gives for that "
+            "calendar month (hover for its notes and source); where sources differ, every point is "
+            "shown and the line runs through their middle. No line bridges a month without a figure. "
+            "Lithuania after July 2021 and Latvia publish running totals only: see the table below."
+        )
+    with st.expander("Every figure of the table, with its source (running totals included)"):
+        st.dataframe(
+            monthly,
+            hide_index=True,
+            column_config={"source_url": st.column_config.LinkColumn("source")},
+            width="stretch",
+        )
 
 
 def show_downloads(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
@@ -350,15 +385,18 @@ def show_downloads(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
 
 
 ABOUT = """
-**How to read the map.** Pick a day with the slider, the step buttons, the
-jumps to the previous or next change, or Play: the map shows what stood on that
-day. Click a feature for its dates, how precisely they and its place are known,
-and the pages that state them. The link in your address bar keeps the day, the
-layers and the basemap: share it to show the same view.
+**How to read the map.** Pick a day with the slider (in the sidebar), the
+step buttons above the map, the jumps to the previous or next day on which the
+map changes, or Play: the map shows what stood on that day. "Go to a place"
+takes the map to a crossing, camp or town. Click a feature for its dates, how
+precisely they and its place are known, and the pages that state them. The
+link in your address bar keeps the day, the layers and the basemap: share it
+to show the same view.
 
 - *Location* `exact`: where the sources put it; `approximate`: within a few km
   (a dashed ring on the map), with the reasoning in the popup; `region`: only
-  the area is known.
+  the area is known (a dotted circle of 25 km). Markers that share a place are
+  spread slightly apart so that each can be clicked.
 - *Dates* are given to the day unless the popup says "month precision".
 - *Fences*: sources give kilometres built by a date, not where; the built part
   is drawn from one end of the planned line. Between two reported figures the
@@ -388,12 +426,16 @@ def main() -> None:
     urls = publish(dataset, directory, prefix)
     init_state()
     advance_if_playing()
-    day, visible, basemap = sidebar(changes(dataset, directory))
+    day, visible, basemap = sidebar(places(dataset, directory))
     urlstate.write(st.query_params, urlstate.View(day, visible, basemap, st.session_state.render_mode))
 
-    for notice in st.session_state.notices:
+    # Said once, when the link is opened; the next step or toggle clears them.
+    for notice in st.session_state.pop("notices", []):
         st.warning(notice, icon="⚠️")
     st.markdown(f"#### The map on {day.day} {day:%B %Y}")
+    time_bar(changes(dataset, directory), day)
+    if not visible:
+        st.info("No layer is switched on: choose layers in the sidebar.")
 
     all_frames = day_frames(dataset, directory, day)
     frames = {layer_id: frame for layer_id, frame in all_frames.items() if layer_id in visible}

@@ -21,6 +21,7 @@ from mapapp.snapshot import to_feature_collection
 
 #: Columns of the CSV snapshot, in order; list properties are joined with " ; ".
 CSV_COLUMNS = (
+    "map_date",
     "layer",
     "id",
     "name",
@@ -64,7 +65,8 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
     Returns
     -------
     str
-        CSV text. Points give their coordinates; lines and areas a
+        CSV text, its first line the header (``map_date`` says the day shown).
+        Points give their coordinates; lines and areas a
         representative point inside them. ``sources`` are the feature's,
         ``day_sources`` those of the day's figure (fence length, camp count,
         crossing closure).
@@ -76,6 +78,7 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
         props = dict(feature["properties"])
         geom = frames[props["layer"]].geometry
         row = {name: props.get(name, "") for name in CSV_COLUMNS}
+        row["map_date"] = day.isoformat()
         where = _where(geom, props["id"], frames[props["layer"]])
         if where is not None:
             row["longitude"], row["latitude"] = round(where.x, 5), round(where.y, 5)
@@ -83,7 +86,7 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
         day_sources = [url for name in render.DAY_SOURCES for url in (props.get(name) or [])]
         row["day_sources"] = " ; ".join(dict.fromkeys(day_sources))
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return f"# The Belarus–EU border-crisis map on {day.isoformat()}\n" + out.getvalue()
+    return out.getvalue()
 
 
 def _where(geom: gpd.GeoSeries, fid: str, frame: gpd.GeoDataFrame):

@@ -42,7 +42,7 @@ class Figure:
     sources: tuple[str, ...] = field(default_factory=tuple)
 
 
-def camp_people(camps: gpd.GeoDataFrame | None) -> Figure:
+def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> Figure:
     """People at the border camps on the day: the latest count of each camp standing.
 
     Parameters
@@ -50,6 +50,8 @@ def camp_people(camps: gpd.GeoDataFrame | None) -> Figure:
     camps
         The camps standing on the day, with ``people_on_day`` (from
         :func:`mapapp.snapshot.camps_on`); None when the layer is off.
+    day
+        The day shown: a count made more than two weeks before it says how old it is.
 
     Returns
     -------
@@ -67,7 +69,8 @@ def camp_people(camps: gpd.GeoDataFrame | None) -> Figure:
         return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
     total = int(counted["people_on_day"].sum())
     parts = [
-        f"{row.name}: {int(row.people_on_day):,} ({_day(row.people_on_day_date)})"
+        f"{row.name}: {int(row.people_on_day):,} "
+        f"({_day(row.people_on_day_date)}{_age(row.people_on_day_date, day)})"
         for row in counted.itertuples(index=False)
     ]
     uncounted = at_border[at_border["people_on_day"].isna()]
@@ -115,6 +118,8 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
             text = f"{name[:1].upper()}{name[1:]}: {row.built_km:,.0f} of {row.planned_km:,.0f} km"
             if row.built_km_interpolated:
                 text += " (interpolated)"
+            elif row.built_km_basis.startswith("last reported"):
+                text += f" ({row.built_km_basis})"
             parts.append(text)
             sources.extend(row.built_km_sources or row.sources)
         top = rows.iloc[0]
@@ -124,7 +129,7 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
 
 
 def month_figures(monthly: pd.DataFrame, day: dt.date) -> list[Figure]:
-    """The month's attempted crossings (or the nearest metric a source gives) per country.
+    """The month's attempted crossings (or the border guard's other monthly count) per country.
 
     Parameters
     ----------
@@ -136,7 +141,10 @@ def month_figures(monthly: pd.DataFrame, day: dt.date) -> list[Figure]:
     Returns
     -------
     list of Figure
-        One per EU country. Where sources disagree every value is given.
+        One per EU country. Where sources disagree the range is given and
+        every figure is listed. Without a monthly figure, a running total is
+        shown only if one was reported in that very month, with what it
+        counts; a figure of another month or another measure never stands in.
     """
     month = f"{day.year:04d}-{day.month:02d}"
     words = day.strftime("%B %Y")
@@ -144,41 +152,62 @@ def month_figures(monthly: pd.DataFrame, day: dt.date) -> list[Figure]:
     for code, name in COUNTRY_NAMES.items():
         label = f"{name}, {words}"
         rows = monthly[(monthly["country"] == code) & (monthly["month"] == month)]
-        chosen = None
-        for metric in HEADLINE_METRICS:
-            if (rows["metric"] == metric).any():
-                chosen = metric
-                break
+        chosen = next((m for m in HEADLINE_METRICS if (rows["metric"] == m).any()), None)
         if chosen is None:
-            figures.append(_running_total(monthly, code, month, label))
+            figures.append(_reported_this_month(rows, label))
             continue
         picked = rows[rows["metric"] == chosen]
         values = sorted({int(v) for v in picked["value"]})
-        value = " or ".join(f"{v:,}" for v in values)
+        value = f"{values[0]:,}" if len(values) == 1 else f"{values[0]:,}–{values[-1]:,}"
         detail = HEADLINE_METRICS[chosen]
         if len(values) > 1:
-            detail += " (sources disagree: both figures kept)"
+            detail += " (sources differ: " + "; ".join(f"{v:,}" for v in values) + ")"
         notes = [n for n in picked["notes"] if n]
         if notes:
-            detail += ". " + " ".join(notes)
+            detail += ". " + " ".join(dict.fromkeys(notes))
         figures.append(Figure(label, value, detail, tuple(dict.fromkeys(picked["source_url"]))))
     return figures
 
 
-def _running_total(monthly: pd.DataFrame, code: str, month: str, label: str) -> Figure:
-    """No monthly figure: the latest running total reported by the end of ``month``, if any."""
-    rows = monthly[
-        (monthly["country"] == code)
-        & (monthly["month"] <= month)
-        & monthly["metric"].str.endswith("_cumulative")
-    ]
-    if rows.empty:
-        return Figure(label, "no figure", "No monthly figure for this month in the sources.")
-    latest = rows[rows["month"] == rows["month"].max()].iloc[-1]
-    metric = latest["metric"].removesuffix("_cumulative").replace("_", " ")
-    when = dt.date.fromisoformat(latest["month"] + "-01").strftime("%b %Y")
-    detail = f"No monthly figure. Latest running total ({metric}, {when}): {latest['notes']}".rstrip(": ")
+def _reported_this_month(rows: pd.DataFrame, label: str) -> Figure:
+    """No monthly figure: the running totals reported in that month, said as what they count."""
+    totals = rows[rows["metric"].str.endswith("_cumulative")]
+    if totals.empty:
+        return Figure(label, "no figure", "No figure for this month in the sources.")
+    latest = totals.iloc[-1]
+    detail = (
+        f"No monthly figure. Running total reported this month ({metric_words(latest['metric']).lower()}): "
+        f"{latest['notes']}"
+    )
     return Figure(label, f"{int(latest['value']):,} (running total)", detail, (latest["source_url"],))
+
+
+def chart_points(monthly: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The rows of one monthly metric, ready to plot (a ``date`` mid-month, country names).
+
+    Returns a new frame; ``monthly`` is not changed.
+    """
+    rows = monthly[monthly["metric"] == metric].copy()
+    rows["date"] = pd.to_datetime(rows["month"] + "-15")
+    rows["country_name"] = rows["country"].map(COUNTRY_NAMES)
+    return rows
+
+
+def chart_line(points: pd.DataFrame) -> pd.DataFrame:
+    """One value per country and month (the median where sources differ), in runs of consecutive months.
+
+    ``run`` numbers each stretch of consecutive months per country, so a line
+    drawn per run never bridges a month without a figure.
+    """
+    line = points.groupby(["country_name", "month"], as_index=False).agg(
+        value=("value", "median"), date=("date", "first")
+    )
+    line = line.sort_values(["country_name", "month"])
+    months = pd.PeriodIndex(line["month"], freq="M")
+    ordinal = pd.Series(months.year * 12 + months.month, index=line.index)
+    gap = ordinal.groupby(line["country_name"]).diff().ne(1)
+    line["run"] = line["country_name"] + "-" + gap.cumsum().astype(str)
+    return line
 
 
 def week_events(events: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
@@ -205,6 +234,18 @@ def week_events(events: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
         & (events["start"] >= monday.isoformat())
     )
     return events.loc[mask].sort_values(["start", "name"]).copy()
+
+
+#: A count older than this many days says its age.
+STALE_AFTER_DAYS = 14
+
+
+def _age(iso: str, day: dt.date | None) -> str:
+    """The age of a figure older than ``STALE_AFTER_DAYS`` (", 56 days before this day"), else ""."""
+    if day is None:
+        return ""
+    days = (day - dt.date.fromisoformat(iso)).days
+    return f", {days} days before this day" if days > STALE_AFTER_DAYS else ""
 
 
 def _day(iso: str) -> str:

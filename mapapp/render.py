@@ -51,7 +51,9 @@ function (feature, layer) {
     }
     if (p._popup) {
         // Tall popups scroll inside the map instead of pushing it off screen.
-        layer.bindPopup(p._popup, {maxWidth: 360, maxHeight: 320, autoPanPadding: [20, 20]});
+        layer.bindPopup(p._popup, {
+            maxWidth: Math.min(360, window.innerWidth - 70), maxHeight: 320, autoPanPadding: [20, 20]
+        });
     }
 }
 """
@@ -156,6 +158,9 @@ def _present(value: object) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+#: Country codes of the data, in words.
+COUNTRY_WORDS = {"BY": "Belarus", "PL": "Poland", "LT": "Lithuania", "LV": "Latvia"}
+
 #: Words for coded values shown in popups.
 LOCATION_WORDS = {
     "exact": "exact (where the sources put it)",
@@ -192,11 +197,10 @@ def _derived_rows(spec: LayerSpec, props: dict) -> list[tuple[str, str]]:
             when = describe_period(props["people_date"], props["people_date"])
             rows.append(("Largest count in the sources", f"{_figure(props['people'])} on {when}"))
     if spec.id == "crossings" and _present(props.get("status")):
-        note = f": {props['status_note']}" if props.get("status_note") else ""
         rows.append(
             (
                 "On this day",
-                props["status"] + note,
+                props.get("status_note") or props["status"],
             )
         )
     return rows
@@ -240,6 +244,8 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
             value = props[name]
             if spec.colour_by == name and value in spec.colours:
                 value = spec.colours[value][1]
+            elif name == "country":
+                value = COUNTRY_WORDS.get(value, value)
             rows.append((label, _figure(value) if _number(value) is not None else value))
     rows.extend(_derived_rows(spec, props))
     parts = [f'<div class="mapapp-popup"><h4>{esc(props.get("name"))}</h4>']
@@ -260,18 +266,28 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
     return "".join(parts)
 
 
+#: Radius of the circle that marks a place known only to its region, in metres.
+REGION_RADIUS_M = 25_000
+
+
 def _halo(geom, radius: float, colour: str, region: bool = False) -> dict:
-    """A ring around a point placed approximately (dashed) or only to its region (dotted, wider)."""
+    """A ring around a point placed approximately (dashed, in pixels) or only to its region.
+
+    A region ring is a circle of ``REGION_RADIUS_M`` on the ground, so it
+    keeps saying "somewhere around here" when the reader zooms in.
+    """
     style = {
-        "radius": radius + (16 if region else 9),
+        "radius": radius + 9,
         "color": colour,
         "weight": 1.2,
         "dashArray": "1 4" if region else "3 3",
         "fill": True,
         "fillColor": colour,
-        "fillOpacity": 0.12,
+        "fillOpacity": 0.06 if region else 0.12,
         "className": "mapapp-aid",
     }
+    if region:
+        style["radius_m"] = REGION_RADIUS_M
     return {"type": "Feature", "properties": {"_aid": True, "style": style}, "geometry": geom}
 
 
@@ -330,8 +346,13 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
     """
     features = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    for (_, row), geom in zip(frame[columns].iterrows(), frame.geometry, strict=True):
-        props = row.to_dict()
+    rows = [
+        (row.to_dict(), geom)
+        for (_, row), geom in zip(frame[columns].iterrows(), frame.geometry, strict=True)
+    ]
+    if spec.geometry == "point":
+        rows = _clickable_points(spec, rows)
+    for props, geom in rows:
         style = feature_style(spec, props)
         tooltip = esc(props.get("name"))
         if spec.geometry == "point" and props.get("geo_precision") in ("approximate", "region"):
@@ -367,6 +388,40 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
     return {"type": "FeatureCollection", "features": features}
 
 
+#: How far apart markers that share a place are spread, in degrees (~0.9 km):
+#: within the "few km" of an approximate place, enough to click each at zoom 10.
+SPREAD_DEG = 0.008
+
+
+def _clickable_points(spec: LayerSpec, rows: list[tuple[dict, object]]) -> list[tuple[dict, object]]:
+    """Points ordered and spread so that each one can be clicked.
+
+    Big circles are drawn first (small ones on top of them), closed crossings
+    last; points that share the same place are spread on a small circle
+    around it, for display only. Returns new pairs; the input is not changed.
+    """
+
+    def order(pair):
+        props, _ = pair
+        return (props.get("status") == "closed", -point_radius(spec, props))
+
+    rows = sorted(rows, key=order)
+    by_place: dict[tuple, list[int]] = {}
+    for index, (_, geom) in enumerate(rows):
+        if geom is not None and not geom.is_empty:
+            by_place.setdefault((round(geom.x, 4), round(geom.y, 4)), []).append(index)
+    out = list(rows)
+    for indices in by_place.values():
+        if len(indices) < 2:
+            continue
+        for k, index in enumerate(indices):
+            props, geom = rows[index]
+            angle = 2 * math.pi * k / len(indices)
+            dx = SPREAD_DEG * math.cos(angle) / math.cos(math.radians(geom.y))
+            out[index] = (props, shapely.Point(geom.x + dx, geom.y + SPREAD_DEG * math.sin(angle)))
+    return out
+
+
 def _lean(geom: BaseGeometry, simplify: float | None) -> dict:
     """GeoJSON geometry, simplified for display and rounded to ~1 m."""
     if simplify and geom.geom_type != "Point":
@@ -391,8 +446,16 @@ class GeoJsonLayer(MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson(null, {
-            style: function (f) { return f.properties.style; },
-            pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+            // A style with radius_m is a circle on the ground (metres), not on the screen.
+            style: function (f) {
+                var s = f.properties.style;
+                return s.radius_m ? Object.assign({}, s, {radius: s.radius_m}) : s;
+            },
+            pointToLayer: function (f, latlng) {
+                var s = f.properties.style;
+                return s.radius_m ? L.circle(latlng, Object.assign({}, s, {radius: s.radius_m}))
+                                  : L.circleMarker(latlng, s);
+            },
             onEachFeature: {{ this.on_each_feature }},
             interactive: {{ this.interactive|tojson }}
         });
@@ -448,8 +511,8 @@ class Legend(MacroElement):
                 div.innerHTML = '<details><summary>Legend: on the map now</summary>'
                     + '<div id="mapapp-legend-body"></div></details>';
                 div.querySelector('#mapapp-legend-body').innerHTML = window.__mapappLegend || '';
-                // Open on a laptop, folded on a phone where it would hide the map.
-                div.firstChild.open = window.innerWidth >= 640;
+                // Open on a large map, folded where it would hide too much of it.
+                div.firstChild.open = window.innerWidth >= 900 && window.innerHeight >= 650;
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -504,6 +567,8 @@ class MapSetup(MacroElement):
         {{ this._parent.get_name() }}.getContainer().classList.add('mapapp-offline');
         {%- endif %}
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        // On a touch screen one finger scrolls the page; two fingers move and zoom the map.
+        if (L.Browser.mobile) { {{ this._parent.get_name() }}.dragging.disable(); }
         {% endmacro %}
         """
     )
@@ -580,7 +645,7 @@ def legend_notes(frames: dict[str, gpd.GeoDataFrame]) -> list[str]:
     if any((f["geo_precision"] == "approximate").any() for f in points):
         notes.append("Dashed ring: approximate location")
     if any((f["geo_precision"] == "region").any() for f in points):
-        notes.append("Dotted ring: only the region is known (see the popup)")
+        notes.append("Dotted circle (25 km): only the region is known (see the popup)")
     if "fences" in frames and "_rest" in frames["fences"] and frames["fences"]["_rest"].notna().any():
         notes.append("Fences: solid = standing on this day, dashed = planned, not yet built")
     if "flight_routes" in frames and len(frames["flight_routes"]):

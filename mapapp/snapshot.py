@@ -126,7 +126,9 @@ def crossings_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
     closures = [period_on(list(items), day) for items in frame["closures"]]
     out["status"] = ["closed" if c else "open" for c in closures]
     out["status_note"] = [
-        f"{c.get('note') or 'closed'} ({describe_period(c['start'], c['end'])})" if c else ""
+        f"closed {describe_period(c['start'], c['end'])}" + (f". {c['note']}" if c.get("note") else "")
+        if c
+        else ""
         for c in closures
     ]
     out["status_sources"] = [list(c["sources"]) if c else [] for c in closures]

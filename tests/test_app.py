@@ -73,8 +73,7 @@ def test_page_runs_on_bundled_data(monkeypatch):
     assert "People at the border camps" in labels and "Fence standing: Poland" in labels
     assert "Poland, November 2021" in labels
     # A newcomer finds how to read precision and where the data come from.
-    about = at.expander[0]
-    assert about.label.startswith("About this map")
+    about = next(e for e in at.expander if e.label.startswith("About this map"))
     assert "approximate" in about.markdown[0].value and "ODbL" in about.markdown[0].value
 
 
@@ -151,6 +150,9 @@ def test_chart_offers_the_figures_in_the_data(monkeypatch, data_dir):
     assert chart_choice.options == ["Attempted crossings", "People detained"]
     chart_choice.set_value("detentions").run()
     assert not at.exception
+    # The whole table, running totals included, is one click away with its sources.
+    table = next(e for e in at.expander if e.label.startswith("Every figure of the table"))
+    assert len(table.dataframe[0].value) == 2
 
 
 def test_play_stops_at_the_end_of_the_period(monkeypatch, data_dir):
@@ -233,7 +235,8 @@ def test_bad_url_parameters_fall_back_with_a_notice(monkeypatch, data_dir):
 def test_an_event_of_the_week_takes_the_map_to_it(monkeypatch, data_dir):
     at = run_app(monkeypatch, data_dir)
     event_button = next(b for b in at.button if b.key == "event_ev-span")
-    assert event_button.label == "Mon 08 Nov · Event ev\\-span"
+    assert event_button.label == "Show"
+    assert any(m.value == "**Mon 08 Nov** · Event ev\\-span" for m in at.markdown)
     event_button.click().run()
     assert at.sidebar.slider[0].value == dt.date(2021, 11, 8)
     args = map_args(at)
@@ -291,9 +294,9 @@ def test_event_names_reach_the_page_as_text_not_markdown(monkeypatch, tmp_path, 
     directory = write_layers(tmp_path / "geodata", layers)
     at = run_app(monkeypatch, directory)
     at.sidebar.slider[0].set_value(dt.date(2021, 11, 16)).run()
-    label = next(b.label for b in at.button if b.key == "event_ev-open")
-    assert "![](" not in label and "](https" not in label
-    assert "tracker\\.example" in label
+    text = next(m.value for m in at.markdown if m.value.startswith("**Tue 16 Nov**"))
+    assert "![](" not in text and "](https" not in text
+    assert "tracker\\.example" in text
 
 
 def button(at: AppTest, label: str):
@@ -302,3 +305,13 @@ def button(at: AppTest, label: str):
 
 def download_buttons(at: AppTest) -> list:
     return list(at.download_button)
+
+
+def test_go_to_a_place_centres_the_map_on_it(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    goto = at.sidebar.selectbox(key="goto")
+    assert "Crossing x-1 (crossing)" in goto.options and "Townsville (town)" in goto.options
+    goto.set_value("Crossing x-1 (crossing)").run()
+    args = map_args(at)
+    assert args["center"] == [53.5, 23.9] and args["zoom"] == 10
+    assert at.sidebar.slider[0].value == dt.date(2021, 11, 13)  # the day stays

@@ -260,11 +260,33 @@ def test_legend_update_carries_the_day_and_escaped_html():
     assert "mapapp-legend-body" in script
 
 
-def test_region_only_points_get_a_wider_dotted_ring():
+def test_region_only_points_get_a_dotted_circle_on_the_ground():
     halo, marker = render.display_collection(EVENTS, events_frame(geo_precision="region"))["features"]
     assert halo["properties"]["style"]["dashArray"] == "1 4"
-    assert halo["properties"]["style"]["radius"] == marker["properties"]["style"]["radius"] + 16
+    assert halo["properties"]["style"]["radius_m"] == render.REGION_RADIUS_M == 25_000
     assert marker["properties"]["_tooltip"].endswith("(region only)")
+
+
+def test_points_that_share_a_place_are_spread_and_closed_crossings_drawn_last():
+    from mapapp.layers import CROSSINGS
+
+    rows = [
+        {"id": "road", "name": "Kuźnica road", "status": "closed", "geo_precision": "exact", "sources": []},
+        {"id": "rail", "name": "Kuźnica rail", "status": "open", "geo_precision": "exact", "sources": []},
+        {"id": "far", "name": "Elsewhere", "status": "open", "geo_precision": "exact", "sources": []},
+    ]
+    frame = gpd.GeoDataFrame(
+        rows, geometry=[Point(23.64, 53.51), Point(23.64, 53.51), Point(25.0, 54.0)], crs="EPSG:4326"
+    )
+    before = copy.deepcopy(frame)
+    features = render.display_collection(CROSSINGS, frame)["features"]
+    assert [f["properties"]["id"] for f in features][-1] == "road"  # on top, so it can be clicked
+    where = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in features}
+    assert where["road"] != where["rail"]
+    for fid in ("road", "rail"):
+        assert abs(where[fid][1] - 53.51) <= render.SPREAD_DEG + 1e-9
+    assert tuple(where["far"]) == (25.0, 54.0)
+    assert frame.equals(before)
 
 
 def test_popup_sources_come_before_the_folded_notes():

@@ -94,7 +94,7 @@ def test_crossing_status_follows_its_closures(dataset, day, status):
     row = snapshot.frames_on(dataset, dt.date.fromisoformat(day), ["crossings"])["crossings"].iloc[0]
     assert row["status"] == status
     if status == "closed":
-        assert row["status_note"].startswith("closed by Poland (9 Nov 2021 – 20 Nov 2021)")
+        assert row["status_note"] == "closed 9 Nov 2021 – 20 Nov 2021. closed by Poland"
         assert row["status_sources"] == [SOURCE]
 
 

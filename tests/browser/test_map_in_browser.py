@@ -67,8 +67,8 @@ def test_every_layer_is_drawn_and_nothing_leaves_the_machine(page, app_url):
     for layer in ("emergency_zones", "fences", "flight_routes", "crossings", "camps"):
         assert count(frame, layer) > 0, f"{layer} not drawn on 13 Nov 2021"
     assert frame.locator(".leaflet-tooltip.mapapp-town").count() == 8
-    legend = frame.locator("#mapapp-legend-body")
-    assert "Camps and centres" in legend.inner_text() and "Makeshift camp" in legend.inner_text()
+    legend = frame.locator("#mapapp-legend-body").text_content()
+    assert "Camps and centres" in legend and "Makeshift camp" in legend
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-2021-11-13-laptop.png"), full_page=True)
