@@ -20,7 +20,6 @@ import time
 
 import altair as alt
 import folium
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -95,10 +94,23 @@ def day_frames(_dataset: data.Dataset, data_dir: str, day: dt.date) -> dict:
     return snapshot.frames_on(_dataset, day)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
-def day_collection(_frame, data_dir: str, day: dt.date, layer_id: str) -> dict:
-    """The display collection of one layer on one day (a step back, or a toggle, is free)."""
-    return render.display_collection(LAYERS[layer_id], _frame, simplify=render.DISPLAY_TOLERANCE)
+@st.cache_resource(show_spinner=False, max_entries=4096)
+def day_layer(_frame, data_dir: str, day: dt.date, layer_id: str, prefix: str) -> tuple:
+    """One layer's drawing on one day, published as a file: ``(url, path, body)``.
+
+    The file name carries a hash of its content, so on the many days a layer
+    does not change the URL stays the same and the browser, which keeps what
+    it fetched, draws it again without a request; the rerun's message stays small.
+    """
+    collection = render.display_collection(LAYERS[layer_id], _frame, simplify=render.DISPLAY_TOLERANCE)
+    return assets.published_collection(layer_id, collection, prefix)
+
+
+def layer_url(frame, data_dir: str, day: dt.date, layer_id: str, prefix: str) -> str:
+    """URL of a layer's drawing on a day, the file written again if it was pruned."""
+    url, path, body = day_layer(frame, data_dir, day, layer_id, prefix)
+    assets.ensure_file(path, body)
+    return url
 
 
 def show_data_problems(error: data.DataError) -> None:
@@ -249,12 +261,18 @@ def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str],
     return day, visible, basemap
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def day_figures(_all_frames: dict, _dataset: data.Dataset, data_dir: str, day: dt.date) -> tuple:
+    """The day's headline figures: people at the camps, fences per country, the month's counts."""
+    kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
+    camp = figures.camp_people(_all_frames.get(CAMPS.id), day)
+    fences = figures.fence_km(_all_frames.get(FENCES.id), kind_labels)
+    return camp, fences, figures.month_figures(_dataset.monthly, day)
+
+
 def show_figures(all_frames: dict, dataset: data.Dataset, day: dt.date) -> None:
     """Headline figures for the day (whatever layers are shown), each with its sources."""
-    kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
-    camp = figures.camp_people(all_frames.get(CAMPS.id), day)
-    fences = figures.fence_km(all_frames.get(FENCES.id), kind_labels)
-    months = figures.month_figures(dataset.monthly, day)
+    camp, fences, months = day_figures(all_frames, dataset, str(dataset.directory), day)
     with st.container(border=True):
         top = st.columns(4)
         for column, figure in zip(top, [camp, *fences], strict=True):
@@ -296,49 +314,61 @@ def show_week(dataset: data.Dataset, day: dt.date) -> None:
             st.markdown(f"**{when:%a %d %b}** · {render.md_escape(row.name)}{where}")
 
 
+@st.cache_resource(show_spinner=False)
+def chart_spec(_dataset: data.Dataset, data_dir: str, metric: str) -> dict:
+    """The Vega-Lite spec of one monthly metric per country (built once; the day is added later)."""
+    points = figures.chart_points(_dataset.monthly, metric)
+    line = figures.chart_line(points)
+    colours = alt.Scale(
+        domain=list(figures.COUNTRY_NAMES.values()), range=[colour for colour, _ in EU_COLOURS.values()]
+    )
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(domain=["2020-08-01", "2022-12-31"]),
+        axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6),
+    )
+    y = alt.Y("value:Q", title=figures.metric_words(metric))
+    colour = alt.Color("country_name:N", title="Country", scale=colours)
+    # The line only joins consecutive months: a month without a figure leaves a gap.
+    drawn_line = alt.Chart(line).mark_line().encode(x=x, y=y, color=colour, detail="run:N")
+    drawn_points = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=45)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("country_name:N", title="Country"),
+                alt.Tooltip("month:N", title="Month"),
+                alt.Tooltip("value:Q", title="Value", format=","),
+                alt.Tooltip("notes:N", title="Notes"),
+                alt.Tooltip("source_url:N", title="Source"),
+            ],
+        )
+    )
+    return (drawn_line + drawn_points).properties(height=220).to_dict()
+
+
+def with_day_marker(spec: dict, day: dt.date) -> dict:
+    """A copy of a chart spec with a dashed rule at ``day``."""
+    rule = {
+        "mark": {"type": "rule", "color": "#424242", "strokeDash": [4, 3], "strokeWidth": 1.5},
+        "data": {"values": [{"date": day.isoformat()}]},
+        "encoding": {"x": {"field": "date", "type": "temporal"}},
+    }
+    return {**spec, "layer": [*spec["layer"], rule]}
+
+
 def show_chart(dataset: data.Dataset, day: dt.date) -> None:
     """Monthly figures per country with a rule at the chosen day, and the whole table."""
     monthly = dataset.monthly
     metrics = [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
     if metrics:
         metric = st.selectbox("Monthly figure", metrics, format_func=figures.metric_words, key="chart_metric")
-        points = figures.chart_points(monthly, metric)
-        line = figures.chart_line(points)
-        colours = alt.Scale(
-            domain=list(figures.COUNTRY_NAMES.values()), range=[colour for colour, _ in EU_COLOURS.values()]
-        )
-        x = alt.X(
-            "date:T",
-            title=None,
-            scale=alt.Scale(domain=["2020-08-01", "2022-12-31"]),
-            axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6),
-        )
-        y = alt.Y("value:Q", title=figures.metric_words(metric))
-        colour = alt.Color("country_name:N", title="Country", scale=colours)
-        # The line only joins consecutive months: a month without a figure leaves a gap.
-        drawn_line = alt.Chart(line).mark_line().encode(x=x, y=y, color=colour, detail="run:N")
-        drawn_points = (
-            alt.Chart(points)
-            .mark_point(filled=True, size=45)
-            .encode(
-                x=x,
-                y=y,
-                color=colour,
-                tooltip=[
-                    alt.Tooltip("country_name:N", title="Country"),
-                    alt.Tooltip("month:N", title="Month"),
-                    alt.Tooltip("value:Q", title="Value", format=","),
-                    alt.Tooltip("notes:N", title="Notes"),
-                    alt.Tooltip("source_url:N", title="Source"),
-                ],
-            )
-        )
-        marker = (
-            alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
-            .mark_rule(color="#424242", strokeDash=[4, 3], strokeWidth=1.5)
-            .encode(x="date:T")
-        )
-        st.altair_chart((drawn_line + drawn_points + marker).properties(height=220), width="stretch")
+        spec = with_day_marker(chart_spec(dataset, str(dataset.directory), metric), day)
+        st.vega_lite_chart(spec, width="stretch")
         st.caption(
             "The dashed line is the day on the map. Each point is a figure a source gives for that "
             "calendar month (hover for its notes and source); where sources differ, every point is "
@@ -440,9 +470,9 @@ def main() -> None:
     all_frames = day_frames(dataset, directory, day)
     frames = {layer_id: frame for layer_id, frame in all_frames.items() if layer_id in visible}
     groups = [
-        render.feature_group(LAYERS[layer_id], url=urls[layer_id])
-        if layer_id in urls
-        else render.feature_group(LAYERS[layer_id], day_collection(frame, directory, day, layer_id))
+        render.feature_group(
+            LAYERS[layer_id], url=urls.get(layer_id) or layer_url(frame, directory, day, layer_id, prefix)
+        )
         for layer_id, frame in frames.items()
     ]
     # The legend of what is on the map now travels with the layers; the group also

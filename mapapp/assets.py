@@ -111,16 +111,40 @@ def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path =
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:12]
     folder = static_dir / "data"
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{digest}.geojson"
-    if not path.exists():
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a public file
-        os.replace(tmp, path)
+    ensure_file(path, body)
     _remove_stale_versions(folder, name, keep=path)
     return f"{prefix}/data/{path.name}"
+
+
+def ensure_file(path: Path, body: bytes) -> None:
+    """Write ``body`` to ``path`` unless it is there (atomically, world-readable).
+
+    Cheap when the file exists (one ``stat``), so callers that cached a URL can
+    call it at every rerun: a version removed as stale by another process is
+    written again before the browser asks for it.
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(body)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a public file
+    os.replace(tmp, path)
+
+
+def published_collection(name: str, collection: dict, prefix: str, static_dir: Path = STATIC_DIR) -> tuple:
+    """Like :func:`publish_geojson`, and also return what :func:`ensure_file` needs later.
+
+    Returns
+    -------
+    tuple
+        ``(url, path, body)``.
+    """
+    url = publish_geojson(name, collection, prefix, static_dir)
+    path = static_dir / "data" / url.rsplit("/", 1)[1]
+    return url, path, path.read_bytes()
 
 
 def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:

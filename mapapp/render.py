@@ -462,9 +462,13 @@ class GeoJsonLayer(MacroElement):
         {%- if this.url %}
         (function () {
             var cache = window.__mapappData = window.__mapappData || {};
+            var order = window.__mapappOrder = window.__mapappOrder || [];
             var url = {{ this.url|tojson }};
             if (!cache[url]) {
                 $.ajax(url, {dataType: 'json', async: false}).done(function (d) { cache[url] = d; });
+                order.push(url);
+                // Playing through the period publishes a version per day: keep the last 300.
+                while (order.length > 300) { delete cache[order.shift()]; }
             }
             if (cache[url]) { {{ this.get_name() }}.addData(cache[url]); }
         })();
@@ -670,21 +674,40 @@ def countries_style(props: dict) -> dict:
     }
 
 
+#: Backdrop simplification (degrees) for Belarus and its neighbours, and for the
+#: countries beyond; lakes and islands smaller than these areas (deg², ~140 and
+#: ~35 km²) are left out. The backdrop only gives context: the border lines drawn
+#: over it keep their full detail.
+BACKDROP_TOLERANCE = {"near": 0.003, "context": 0.012}
+BACKDROP_MIN_HOLE = 0.02
+BACKDROP_MIN_PART = 0.005
+
+
+def _backdrop_shape(geom, role: str):
+    """A country outline lean enough to draw fast at every zoom."""
+    parts = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+    kept = [
+        shapely.Polygon(p.exterior, [h for h in p.interiors if shapely.Polygon(h).area >= BACKDROP_MIN_HOLE])
+        for p in parts
+        if p.area >= BACKDROP_MIN_PART
+    ] or list(parts)[:1]
+    lean = shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+    tolerance = BACKDROP_TOLERANCE["context" if role == "context" else "near"]
+    return shapely.set_precision(lean.simplify(tolerance, preserve_topology=True), 1e-4)
+
+
 def backdrop_collection(countries: gpd.GeoDataFrame) -> dict:
     """Display collection of the country backdrop (styled, not interactive)."""
-    simplified = countries.geometry.simplify(DISPLAY_TOLERANCE * 2, preserve_topology=True).set_precision(
-        1e-4
-    )
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "properties": {"id": props["id"], "style": countries_style(props)},
-                "geometry": geom.__geo_interface__,
+                "geometry": _backdrop_shape(geom, props.get("role", "context")).__geo_interface__,
             }
             for props, geom in zip(
-                countries.drop(columns="geometry").to_dict("records"), simplified, strict=True
+                countries.drop(columns="geometry").to_dict("records"), countries.geometry, strict=True
             )
         ],
     }
