@@ -23,8 +23,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import assets, data, export, figures, render, snapshot, timeline, urlstate
-from mapapp.layers import CAMPS, COUNTRIES, EU_COLOURS, EVENTS, FENCES, LAYERS, is_static, toggleable
+from mapapp import assets, data, dayview, export, figures, render, snapshot, timeline, urlstate
+from mapapp.layers import COUNTRIES, EU_COLOURS, LAYERS, is_static, toggleable
 
 MAP_HEIGHT = 560
 # Streamlit's default top padding wastes a sixth of a laptop screen.
@@ -61,12 +61,21 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
         )
     }
     for spec in toggleable():
-        if is_static(spec) and spec.id in _dataset.frames:
-            collection = render.display_collection(
-                spec, _dataset.frame(spec.id), simplify=render.DISPLAY_TOLERANCE
-            )
+        if spec.id not in _dataset.frames:
+            continue
+        frame = _dataset.frame(spec.id)
+        if is_static(spec):
+            collection = render.display_collection(spec, frame, simplify=render.DISPLAY_TOLERANCE)
             urls[spec.id] = assets.publish_geojson(spec.id, collection, prefix)
+        else:
+            library = render.library(spec, frame, simplify=render.display_tolerance(spec.id))
+            urls[library_key(spec.id)] = assets.publish_geojson(f"{spec.id}-library", library, prefix)
     return urls
+
+
+def library_key(layer_id: str) -> str:
+    """Key of a layer's library file among the published URLs."""
+    return f"{layer_id}:library"
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,29 +97,10 @@ def changes(_dataset: data.Dataset, data_dir: str) -> list[dt.date]:
 
 # The day's frames and drawings are cached as shared objects (no copy per rerun):
 # nothing downstream changes them (renderers and figures build new objects).
-@st.cache_resource(show_spinner=False, max_entries=128)
-def day_frames(_dataset: data.Dataset, data_dir: str, day: dt.date) -> dict:
-    """Every data layer as it stood on ``day`` (cached per ``data_dir`` and day)."""
-    return snapshot.frames_on(_dataset, day)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4096)
-def day_layer(_frame, data_dir: str, day: dt.date, layer_id: str, prefix: str) -> tuple:
-    """One layer's drawing on one day, published as a file: ``(url, path, body)``.
-
-    The file name carries a hash of its content, so on the many days a layer
-    does not change the URL stays the same and the browser, which keeps what
-    it fetched, draws it again without a request; the rerun's message stays small.
-    """
-    collection = render.display_collection(LAYERS[layer_id], _frame, simplify=render.DISPLAY_TOLERANCE)
-    return assets.published_collection(layer_id, collection, prefix)
-
-
-def layer_url(frame, data_dir: str, day: dt.date, layer_id: str, prefix: str) -> str:
-    """URL of a layer's drawing on a day, the file written again if it was pruned."""
-    url, path, body = day_layer(frame, data_dir, day, layer_id, prefix)
-    assets.ensure_file(path, body)
-    return url
+@st.cache_resource(show_spinner=False)
+def day_views() -> dayview.DayViews:
+    """The per-process cache of days, shared by every session."""
+    return dayview.DayViews()
 
 
 def show_data_problems(error: data.DataError) -> None:
@@ -261,18 +251,9 @@ def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str],
     return day, visible, basemap
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def day_figures(_all_frames: dict, _dataset: data.Dataset, data_dir: str, day: dt.date) -> tuple:
-    """The day's headline figures: people at the camps, fences per country, the month's counts."""
-    kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
-    camp = figures.camp_people(_all_frames.get(CAMPS.id), day)
-    fences = figures.fence_km(_all_frames.get(FENCES.id), kind_labels)
-    return camp, fences, figures.month_figures(_dataset.monthly, day)
-
-
-def show_figures(all_frames: dict, dataset: data.Dataset, day: dt.date) -> None:
+def show_figures(view: dayview.DayView) -> None:
     """Headline figures for the day (whatever layers are shown), each with its sources."""
-    camp, fences, months = day_figures(all_frames, dataset, str(dataset.directory), day)
+    camp, fences, months = view.camp_people, view.fence_km, view.month
     with st.container(border=True):
         top = st.columns(4)
         for column, figure in zip(top, [camp, *fences], strict=True):
@@ -290,10 +271,10 @@ def _metric(column, figure: figures.Figure) -> None:
     column.caption(render.md_escape(figure.detail) + (f" Sources: {links}" if links else ""))
 
 
-def show_week(dataset: data.Dataset, day: dt.date) -> None:
+def show_week(view: dayview.DayView, day: dt.date) -> None:
     """The events of the chosen week, each a button that shows it on the map."""
     monday, sunday = timeline.week_of(day)
-    week = figures.week_events(dataset.frame(EVENTS.id), day)
+    week = view.week
     st.markdown(f"**Events in the week of {monday:%d %b} – {sunday:%d %b %Y}**")
     if week.empty:
         st.caption("No dated event this week in the data.")
@@ -467,13 +448,20 @@ def main() -> None:
     if not visible:
         st.info("No layer is switched on: choose layers in the sidebar.")
 
-    all_frames = day_frames(dataset, directory, day)
-    frames = {layer_id: frame for layer_id, frame in all_frames.items() if layer_id in visible}
+    views = day_views()
+    view = views.get(dataset, day)
+    frames = {layer_id: frame for layer_id, frame in view.frames.items() if layer_id in visible}
+    # Each layer is kept on the map and redrawn only when its drawing changes.
     groups = [
-        render.feature_group(
-            LAYERS[layer_id], url=urls.get(layer_id) or layer_url(frame, directory, day, layer_id, prefix)
+        render.feature_group(LAYERS[layer_id], url=urls[layer_id], version=urls[layer_id])
+        if layer_id in urls
+        else render.feature_group(
+            LAYERS[layer_id],
+            view.drawings[layer_id],
+            library=urls[library_key(layer_id)],
+            version=view.versions[layer_id],
         )
-        for layer_id, frame in frames.items()
+        for layer_id in frames
     ]
     # The legend of what is on the map now travels with the layers; the group also
     # keeps the list non-empty, which streamlit-folium needs to remove the last layer.
@@ -483,6 +471,7 @@ def main() -> None:
             [LAYERS[i] for i in frames], render.legend_present(frames), render.legend_notes(frames)
         ),
         day.isoformat(),
+        keys=list(frames),
     ).add_to(legend)
     groups.append(legend)
 
@@ -506,10 +495,12 @@ def main() -> None:
             returned_objects=[],
             **map_args,
         )
-    show_figures(all_frames, dataset, day)
+    # While the reader looks at this day, the next ones are prepared.
+    views.prefetch(dataset, day)
+    show_figures(view)
     left, right = st.columns([1, 1.3])
     with left:
-        show_week(dataset, day)
+        show_week(view, day)
     with right:
         show_chart(dataset, day)
     show_downloads(frames, dataset, day)

@@ -120,9 +120,7 @@ def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path =
 def ensure_file(path: Path, body: bytes) -> None:
     """Write ``body`` to ``path`` unless it is there (atomically, world-readable).
 
-    Cheap when the file exists (one ``stat``), so callers that cached a URL can
-    call it at every rerun: a version removed as stale by another process is
-    written again before the browser asks for it.
+    Cheap when the file exists (one ``stat``).
     """
     if path.exists():
         return
@@ -132,19 +130,6 @@ def ensure_file(path: Path, body: bytes) -> None:
         handle.write(body)
     os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a public file
     os.replace(tmp, path)
-
-
-def published_collection(name: str, collection: dict, prefix: str, static_dir: Path = STATIC_DIR) -> tuple:
-    """Like :func:`publish_geojson`, and also return what :func:`ensure_file` needs later.
-
-    Returns
-    -------
-    tuple
-        ``(url, path, body)``.
-    """
-    url = publish_geojson(name, collection, prefix, static_dir)
-    path = static_dir / "data" / url.rsplit("/", 1)[1]
-    return url, path, path.read_bytes()
 
 
 def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:

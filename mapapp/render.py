@@ -6,7 +6,9 @@ frame and build new GeoJSON dicts. All text that reaches HTML is escaped here.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import math
 import re
 
@@ -216,8 +218,12 @@ def _source_list(title: str, sources: object) -> str:
     return f"<b>{esc(title)}</b><ol>{links}</ol>"
 
 
-def popup_html(spec: LayerSpec, props: dict) -> str:
-    """Popup HTML: name, dates, precision, the layer's own fields, notes and every source.
+#: Where a popup's rows for the day shown go (see :func:`popup_parts`).
+DAY_MARK = "<!--day-->"
+
+
+def popup_parts(spec: LayerSpec, props: dict) -> tuple[str, str]:
+    """A popup in two parts: what holds on every day, and what the chosen day adds.
 
     Parameters
     ----------
@@ -228,8 +234,10 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
 
     Returns
     -------
-    str
-        HTML in which every value is escaped and every http(s) source is a
+    tuple
+        ``(lasting, day)``: the lasting HTML carries :data:`DAY_MARK` where the
+        day's HTML goes (a fence's length, a camp's count, a crossing's state
+        and their sources). Every value is escaped; every http(s) source is a
         link that opens in a new tab.
     """
     rows = []
@@ -247,23 +255,52 @@ def popup_html(spec: LayerSpec, props: dict) -> str:
             elif name == "country":
                 value = COUNTRY_WORDS.get(value, value)
             rows.append((label, _figure(value) if _number(value) is not None else value))
-    rows.extend(_derived_rows(spec, props))
     parts = [f'<div class="mapapp-popup"><h4>{esc(props.get("name"))}</h4>']
     if rows:
-        parts.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>")
+        parts.append(_rows(rows))
+    parts.append(DAY_MARK)
     sources = props.get("sources")
     if _present(sources):
         parts.append(_source_list("Sources", sources))
-    day_sources = [url for name in DAY_SOURCES if _present(props.get(name)) for url in props[name]]
-    day_sources = [url for url in dict.fromkeys(day_sources) if not _present(sources) or url not in sources]
-    if day_sources:
-        parts.append(_source_list("Sources of this day's figure", day_sources))
     if _present(props.get("notes")):
         # Notes hold the reasoning behind dates, places and figures: one click away.
         summary = "<summary>Notes: how this is known</summary>"
         parts.append(f'<details class="notes">{summary}{esc(props["notes"])}</details>')
     parts.append("</div>")
-    return "".join(parts)
+    day = []
+    day_rows = _derived_rows(spec, props)
+    if day_rows:
+        day.append(_rows(day_rows))
+    day_sources = [url for name in DAY_SOURCES if _present(props.get(name)) for url in props[name]]
+    day_sources = [url for url in dict.fromkeys(day_sources) if not _present(sources) or url not in sources]
+    if day_sources:
+        day.append(_source_list("Sources of this day's figure", day_sources))
+    return "".join(parts), "".join(day)
+
+
+def _rows(rows: list[tuple[str, object]]) -> str:
+    """A definition list of (label, value) rows, escaped."""
+    return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
+
+
+def popup_html(spec: LayerSpec, props: dict) -> str:
+    """The whole popup of a feature on a day (see :func:`popup_parts`).
+
+    Parameters
+    ----------
+    spec
+        The feature's layer.
+    props
+        The feature's properties; not changed.
+
+    Returns
+    -------
+    str
+        HTML: name, dates, precision, the layer's own fields, the day's
+        figures, every source as a link and the notes, all escaped.
+    """
+    lasting, day = popup_parts(spec, props)
+    return lasting.replace(DAY_MARK, day)
 
 
 #: Radius of the circle that marks a place known only to its region, in metres.
@@ -324,7 +361,50 @@ def _arrow(line, colour: str, weight: float) -> dict | None:
     }
 
 
-def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> dict:
+#: Layers whose shapes change from day to day (a fence's built part).
+DAY_SHAPED = {"fences"}
+
+
+def display_tolerance(layer_id: str) -> float:
+    """Display simplification of a layer: shapes sent at every date step are drawn a little coarser."""
+    return DISPLAY_TOLERANCE * 2 if layer_id in DAY_SHAPED else DISPLAY_TOLERANCE
+
+
+def library(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> dict:
+    """What never changes about a layer's features, by id: popups and fixed shapes.
+
+    The lasting part of each popup and, for lines and areas whose shape does
+    not change, the geometry. Published once as a file; a day's drawing (``display_collection(...,
+    linked=True)``) then only carries what the day adds, so a date step sends
+    kilobytes, not the whole layer again.
+
+    Parameters
+    ----------
+    spec
+        The layer.
+    frame
+        All its features (not filtered by day); not changed.
+    simplify
+        Display simplification of lines and polygons, in degrees.
+
+    Returns
+    -------
+    dict
+        Feature id → ``{"popup": html with DAY_MARK, "geometry": GeoJSON?}``.
+    """
+    entries = {}
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    for props, geom in zip(frame[columns].to_dict("records"), frame.geometry, strict=True):
+        entry = {"popup": popup_parts(spec, props)[0]}
+        if spec.geometry != "point" and spec.id not in DAY_SHAPED and geom is not None:
+            entry["geometry"] = _lean(geom, simplify)
+        entries[props["id"]] = entry
+    return entries
+
+
+def display_collection(
+    spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None, linked: bool = False
+) -> dict:
     """A lean FeatureCollection to draw: geometry, style, tooltip and popup only.
 
     Parameters
@@ -336,20 +416,21 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
     simplify
         Tolerance in degrees to simplify lines and polygons for display
         (the data keep full detail), or None.
+    linked
+        Leave out what the layer's :func:`library` holds: the popup becomes
+        ``_day`` (only the day's rows) and lines and areas whose shape does
+        not change carry no geometry; the browser completes both.
 
     Returns
     -------
     dict
         GeoJSON whose properties are ``id``, ``style`` and escaped
-        ``_tooltip``/``_label`` and ``_popup`` HTML, plus drawing aids marked
-        ``_aid`` (halos of approximate points, route arrows).
+        ``_tooltip``/``_label`` and ``_popup`` (or ``_day``) HTML, plus drawing
+        aids marked ``_aid`` (halos of approximate points, route arrows).
     """
     features = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    rows = [
-        (row.to_dict(), geom)
-        for (_, row), geom in zip(frame[columns].iterrows(), frame.geometry, strict=True)
-    ]
+    rows = list(zip(frame[columns].to_dict("records"), frame.geometry, strict=True))
     if spec.geometry == "point":
         rows = _clickable_points(spec, rows)
     for props, geom in rows:
@@ -364,7 +445,11 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
             base["_label"] = esc(props.get("name"))
         else:
             base["_tooltip"] = tooltip
-        base["_popup"] = popup_html(spec, props)
+        lasting, day = popup_parts(spec, props)
+        if linked:
+            base["_day"] = day
+        else:
+            base["_popup"] = lasting.replace(DAY_MARK, day)
         rest = props.get("_rest")
         if isinstance(rest, BaseGeometry) and not rest.is_empty:
             # The planned, not yet built part of a fence: thinner and dashed.
@@ -380,7 +465,10 @@ def display_collection(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float
         if spec.geometry == "point" and props.get("geo_precision") in ("approximate", "region"):
             region = props["geo_precision"] == "region"
             features.append(_halo(_lean(geom, None), style["radius"], style["fillColor"], region))
-        features.append(_feature(base, geom, simplify))
+        if linked and spec.geometry != "point" and spec.id not in DAY_SHAPED:
+            features.append({"type": "Feature", "properties": base, "geometry": None})
+        else:
+            features.append(_feature(base, geom, simplify))
         if spec.id == "flight_routes":
             arrow = _arrow(geom, style["color"], style["weight"])
             if arrow:
@@ -445,7 +533,22 @@ class GeoJsonLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson(null, {
+        {%- if this.key %}
+        // A kept layer: drawn once and left on the map while its version stays the same,
+        // so a date step redraws only the layers that changed (see LegendUpdate).
+        var {{ this.get_name() }} = null;
+        (function () {
+            var kept = window.__mapappKept = window.__mapappKept || {};
+            var old = kept[{{ this.key|tojson }}];
+            if (old && old.version === {{ this.version|tojson }}) {
+                if (!{{ this.map_name }}.hasLayer(old.layer)) { old.layer.addTo({{ this.map_name }}); }
+                {{ this.get_name() }} = old.layer;
+                return;
+            }
+            if (old) { {{ this.map_name }}.removeLayer(old.layer); }
+            window.__mapappRedrawn = true;
+        {%- endif %}
+        var layer = L.geoJson(null, {
             // A style with radius_m is a circle on the ground (metres), not on the screen.
             style: function (f) {
                 var s = f.properties.style;
@@ -459,47 +562,104 @@ class GeoJsonLayer(MacroElement):
             onEachFeature: {{ this.on_each_feature }},
             interactive: {{ this.interactive|tojson }}
         });
-        {%- if this.url %}
+        {%- if not this.key %}
+        var {{ this.get_name() }} = layer;
+        {%- endif %}
         (function () {
+            // Files are fetched once per page and kept: a layer sent again is drawn from memory.
             var cache = window.__mapappData = window.__mapappData || {};
-            var order = window.__mapappOrder = window.__mapappOrder || [];
-            var url = {{ this.url|tojson }};
-            if (!cache[url]) {
-                $.ajax(url, {dataType: 'json', async: false}).done(function (d) { cache[url] = d; });
-                order.push(url);
-                // Playing through the period publishes a version per day: keep the last 300.
-                while (order.length > 300) { delete cache[order.shift()]; }
+            function fetched(url) {
+                if (!cache[url]) {
+                    $.ajax(url, {dataType: 'json', async: false}).done(function (d) { cache[url] = d; });
+                }
+                return cache[url];
             }
-            if (cache[url]) { {{ this.get_name() }}.addData(cache[url]); }
+            {%- if this.url %}
+            var url = {{ this.url|tojson }};
+            var data = fetched(url);
+            {%- else %}
+            var data = {{ this.data|tojson }};
+            {%- endif %}
+            {%- if this.library %}
+            // The day's drawing carries what the day adds; the layer's library the rest.
+            var lib = fetched({{ this.library|tojson }}) || {};
+            data = {type: 'FeatureCollection', features: data.features.map(function (f) {
+                var entry = lib[f.properties.id];
+                if (!entry || f.properties._aid) { return f; }
+                var popup = entry.popup.replace('<!--day-->', f.properties._day || '');
+                var p = Object.assign({}, f.properties, {_popup: popup});
+                return {type: 'Feature', properties: p, geometry: f.geometry || entry.geometry || null};
+            })};
+            {%- endif %}
+            if (data) { layer.addData(data); }
+        })();
+        {%- if this.key %}
+            layer.addTo({{ this.map_name }});
+            kept[{{ this.key|tojson }}] = {version: {{ this.version|tojson }}, layer: layer};
+            {{ this.get_name() }} = layer;
         })();
         {%- else %}
-        {{ this.get_name() }}.addData({{ this.data|tojson }});
+        layer.addTo({{ this._parent.get_name() }});
         {%- endif %}
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict | None = None, url: str | None = None, interactive: bool = True):
+    def __init__(
+        self,
+        data: dict | None = None,
+        url: str | None = None,
+        interactive: bool = True,
+        library: str | None = None,
+        key: str | None = None,
+        version: str | None = None,
+    ):
         super().__init__()
         self._name = "GeoJsonLayer"
         self.data = data if data is not None else {"type": "FeatureCollection", "features": []}
         self.url = url
+        self.library = library
         self.interactive = interactive
         self.on_each_feature = ON_EACH_FEATURE
+        self.key = key
+        self.version = version
+
+    @property
+    def map_name(self) -> str:
+        """The variable of the map this layer is in (a kept layer is added to it directly)."""
+        element = self._parent
+        while element is not None and not isinstance(element, folium.Map):
+            element = getattr(element, "_parent", None)
+        if element is None:
+            raise ValueError("a kept GeoJsonLayer must be inside a folium.Map")
+        return element.get_name()
 
 
 def feature_group(
-    spec: LayerSpec, collection: dict | None = None, url: str | None = None
+    spec: LayerSpec,
+    collection: dict | None = None,
+    url: str | None = None,
+    library: str | None = None,
+    version: str | None = None,
 ) -> folium.FeatureGroup:
     """One layer as a feature group, the unit streamlit-folium updates in place.
 
-    Give either ``collection`` (embedded: the dated layers, small) or ``url``
-    (fetched once by the browser: the static layers).
+    Give either ``collection`` (embedded: a day's drawing, made small with
+    ``linked=True`` and completed from the ``library`` file) or ``url``
+    (fetched once by the browser: the static layers). With ``version`` the
+    layer is kept on the map across reruns and redrawn only when the version
+    changes (the group itself is then an empty shell for streamlit-folium).
     """
     group = folium.FeatureGroup(name=spec.title, overlay=True, control=False)
-    GeoJsonLayer(collection, url=url).add_to(group)
+    key = spec.id if version is not None else None
+    GeoJsonLayer(collection, url=url, library=library, key=key, version=version).add_to(group)
     return group
+
+
+def drawing_version(*parts: object) -> str:
+    """A short fingerprint of what a layer draws (its data, or its URL and library)."""
+    digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 class Legend(MacroElement):
@@ -546,6 +706,20 @@ class LegendUpdate(MacroElement):
             window.__mapappLegend = {{ this.html|tojson }};
             var body = document.getElementById('mapapp-legend-body');
             if (body) { body.innerHTML = window.__mapappLegend; }
+            {%- if this.keys is not none %}
+            // Layers kept from an earlier day but not shown now leave the map; when one
+            // was redrawn, all are brought forward again in drawing order.
+            var kept = window.__mapappKept = window.__mapappKept || {};
+            var shown = {{ this.keys|tojson }};
+            var map = {{ this.map_name }};
+            Object.keys(kept).forEach(function (key) {
+                if (shown.indexOf(key) < 0) { map.removeLayer(kept[key].layer); delete kept[key]; }
+            });
+            if (window.__mapappRedrawn) {
+                shown.forEach(function (key) { if (kept[key]) { kept[key].layer.bringToFront(); } });
+                window.__mapappRedrawn = false;
+            }
+            {%- endif %}
             // Markers for tests and the benchmark: the layers of this day are drawn.
             window.__mapappDay = {{ this.day|tojson }};
             window.__mapappUpdates = (window.__mapappUpdates || 0) + 1;
@@ -554,11 +728,20 @@ class LegendUpdate(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, day: str = ""):
+    def __init__(self, html_text: str, day: str = "", keys: list[str] | None = None):
         super().__init__()
         self._name = "LegendUpdate"
         self.html = html_text
         self.day = day
+        self.keys = keys
+
+    @property
+    def map_name(self) -> str:
+        """The variable of the map (see :attr:`GeoJsonLayer.map_name`)."""
+        element = self._parent
+        while element is not None and not isinstance(element, folium.Map):
+            element = getattr(element, "_parent", None)
+        return element.get_name() if element is not None else "null"
 
 
 class MapSetup(MacroElement):

@@ -57,10 +57,9 @@ def test_static_prefix_follows_base_url_path():
     assert assets.static_prefix("/maps/") == "/maps/app/static"
 
 
-def test_a_pruned_day_file_is_written_again_before_it_is_linked(tmp_path):
-    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "x"}, "geometry": None}]}
-    url, path, body = assets.published_collection("fences", doc, "/app/static", tmp_path)
-    assert path.name == url.rsplit("/", 1)[1] and json.loads(body) == doc
-    path.unlink()  # removed as stale by another process
-    assets.ensure_file(path, body)
-    assert json.loads(path.read_text()) == doc and oct(path.stat().st_mode & 0o777) == "0o644"
+def test_ensure_file_writes_once_and_world_readable(tmp_path):
+    path = tmp_path / "data" / "x.json"
+    assets.ensure_file(path, b"{}")
+    assert path.read_bytes() == b"{}" and oct(path.stat().st_mode & 0o777) == "0o644"
+    assets.ensure_file(path, b"changed")  # there already: left alone
+    assert path.read_bytes() == b"{}"

@@ -293,3 +293,61 @@ def test_popup_sources_come_before_the_folded_notes():
     html = render.popup_html(EVENTS, events_frame().iloc[0].to_dict())
     assert html.index("<b>Sources</b>") < html.index('<details class="notes">')
     assert "<summary>Notes: how this is known</summary>&lt;b&gt;bold?&lt;/b&gt;</details>" in html
+
+
+def test_a_linked_day_drawing_leaves_lasting_parts_to_the_library():
+    frame = route_frame()
+    lib = render.library(FLIGHT_ROUTES, frame)
+    assert set(lib) == {"r"}
+    assert render.DAY_MARK in lib["r"]["popup"] and lib["r"]["geometry"]["type"] == "LineString"
+    line, arrow = render.display_collection(FLIGHT_ROUTES, frame, linked=True)["features"]
+    assert (
+        line["geometry"] is None and "_popup" not in line["properties"] and line["properties"]["_day"] == ""
+    )
+    assert arrow["geometry"] is not None  # drawing aids are drawn where they are
+    # Completed as the browser does, the popup is the one an embedded drawing carries.
+    full = render.display_collection(FLIGHT_ROUTES, frame)["features"][0]["properties"]["_popup"]
+    assert lib["r"]["popup"].replace(render.DAY_MARK, line["properties"]["_day"]) == full
+
+
+def test_library_keeps_no_day_figures_and_fences_keep_their_shape_per_day():
+    row = {
+        "id": "f",
+        "name": "Wall",
+        "start": "2022-01-25",
+        "end": "",
+        "date_precision": "day",
+        "geo_precision": "approximate",
+        "country": "PL",
+        "kind": "steel_wall",
+        "planned_km": 100.0,
+        "built_km": 50.0,
+        "built_km_interpolated": False,
+        "built_km_basis": "reported for 30 Jun 2022",
+        "built_km_sources": ["https://example.org/day"],
+        "sources": ["https://example.org/fence"],
+        "notes": "",
+    }
+    frame = gpd.GeoDataFrame([row], geometry=[LineString([(23.5, 53.9), (23.5, 53.0)])], crs="EPSG:4326")
+    lib = render.library(FENCES, frame)
+    assert "geometry" not in lib["f"] and "50 km" not in lib["f"]["popup"]
+    day = render.display_collection(FENCES, frame, linked=True)["features"][0]
+    assert day["geometry"]["type"] == "LineString" and "50 km of 100 km planned" in day["properties"]["_day"]
+
+
+def test_a_kept_layer_is_redrawn_only_when_its_version_changes():
+    fmap = folium.Map(tiles=None)
+    render.feature_group(EVENTS, {"type": "FeatureCollection", "features": []}, version="v7").add_to(fmap)
+    legend = folium.FeatureGroup(name="legend").add_to(fmap)
+    render.LegendUpdate("", "2021-11-16", keys=["events"]).add_to(legend)
+    script = fmap.get_root().render()
+    assert 'var old = kept["events"];' in script and 'old.version === "v7"' in script
+    assert f"layer.addTo({fmap.get_name()});" in script  # added to the map itself, not the group
+    # The legend's script removes kept layers that are not shown any more.
+    assert 'var shown = ["events"];' in script and "map.removeLayer(kept[key].layer)" in script
+
+
+def test_drawing_versions_follow_the_drawing():
+    a = {"type": "FeatureCollection", "features": [{"properties": {"id": "x"}}]}
+    b = {"type": "FeatureCollection", "features": [{"properties": {"id": "y"}}]}
+    assert render.drawing_version(a) == render.drawing_version(copy.deepcopy(a)) != render.drawing_version(b)
