@@ -68,14 +68,35 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
             collection = render.display_collection(spec, frame, simplify=render.DISPLAY_TOLERANCE)
             urls[spec.id] = assets.publish_geojson(spec.id, collection, prefix)
         else:
-            library = render.library(spec, frame, simplify=render.display_tolerance(spec.id))
-            urls[library_key(spec.id)] = assets.publish_geojson(f"{spec.id}-library", library, prefix)
+            shapes, popups = render.library(spec, frame, simplify=render.display_tolerance(spec.id))
+            if shapes:
+                urls[f"{spec.id}:shapes"] = assets.publish_geojson(f"{spec.id}-shapes", shapes, prefix)
+            urls[f"{spec.id}:popups"] = assets.publish_geojson(f"{spec.id}-popups", popups, prefix)
     return urls
 
 
-def library_key(layer_id: str) -> str:
-    """Key of a layer's library file among the published URLs."""
-    return f"{layer_id}:library"
+def day_layer_group(view: dayview.DayView, layer_id: str, urls: dict[str, str], prefix: str):
+    """A day's drawing of one layer, sent as data only if this map has not drawn it yet.
+
+    The drawing is also a file named by its version: a map that already keeps
+    that version draws nothing new, and one that lost it (a reloaded frame)
+    fetches it, so the rerun's message is a few lines for unchanged layers.
+    """
+    version = view.versions[layer_id]
+    name = f"{layer_id}-day.{version}.geojson"
+    assets.ensure_file(assets.STATIC_DIR / "data" / name, view.bodies[layer_id])
+    sent = st.session_state.setdefault("sent", {})
+    # The naive full re-render (benchmark baseline) starts a new map each time: always send.
+    embed = sent.get(layer_id) != version or st.session_state.render_mode == "full"
+    sent[layer_id] = version
+    return render.feature_group(
+        LAYERS[layer_id],
+        view.drawings[layer_id] if embed else None,
+        url=None if embed else f"{prefix}/data/{name}",
+        shapes=urls.get(f"{layer_id}:shapes"),
+        popups=urls.get(f"{layer_id}:popups"),
+        version=version,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -452,15 +473,14 @@ def main() -> None:
     view = views.get(dataset, day)
     frames = {layer_id: frame for layer_id, frame in view.frames.items() if layer_id in visible}
     # Each layer is kept on the map and redrawn only when its drawing changes.
+    if st.session_state.get("sent_to") != (basemap, st.session_state.render_mode):
+        # A new map (another basemap) keeps nothing yet: send every drawing again.
+        st.session_state.sent = {}
+        st.session_state.sent_to = (basemap, st.session_state.render_mode)
     groups = [
         render.feature_group(LAYERS[layer_id], url=urls[layer_id], version=urls[layer_id])
         if layer_id in urls
-        else render.feature_group(
-            LAYERS[layer_id],
-            view.drawings[layer_id],
-            library=urls[library_key(layer_id)],
-            version=view.versions[layer_id],
-        )
+        else day_layer_group(view, layer_id, urls, prefix)
         for layer_id in frames
     ]
     # The legend of what is on the map now travels with the layers; the group also

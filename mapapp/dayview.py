@@ -11,6 +11,8 @@ day ready.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import queue
 import threading
@@ -30,6 +32,7 @@ class DayView:
 
     frames: dict[str, gpd.GeoDataFrame]
     drawings: dict[str, dict]
+    bodies: dict[str, bytes]
     versions: dict[str, str]
     camp_people: figures.Figure
     fence_km: list[figures.Figure]
@@ -51,8 +54,9 @@ def compute(dataset: Dataset, day: dt.date) -> DayView:
     -------
     DayView
         Frames of every data layer, the linked drawings of the layers that
-        change by day (:func:`mapapp.render.display_collection`), the headline
-        figures and the week's events.
+        change by day (:func:`mapapp.render.display_collection`) with their
+        JSON and a version named by its hash, the headline figures and the
+        week's events.
     """
     frames = snapshot.frames_on(dataset, day)
     drawings = {
@@ -63,10 +67,15 @@ def compute(dataset: Dataset, day: dt.date) -> DayView:
         if not is_static(LAYERS[layer_id])
     }
     kind_labels = {k: v[1] for k, v in FENCES.colours.items()}
+    bodies = {
+        layer_id: json.dumps(drawing, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        for layer_id, drawing in drawings.items()
+    }
     return DayView(
         frames=frames,
         drawings=drawings,
-        versions={layer_id: render.drawing_version(drawing) for layer_id, drawing in drawings.items()},
+        bodies=bodies,
+        versions={layer_id: hashlib.sha256(body).hexdigest()[:12] for layer_id, body in bodies.items()},
         camp_people=figures.camp_people(frames.get(CAMPS.id), day),
         fence_km=figures.fence_km(frames.get(FENCES.id), kind_labels),
         month=figures.month_figures(dataset.monthly, day),

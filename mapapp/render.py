@@ -51,11 +51,16 @@ function (feature, layer) {
     } else if (p._tooltip) {
         layer.bindTooltip(p._tooltip, {sticky: true});
     }
+    // Tall popups scroll inside the map instead of pushing it off screen.
+    var options = {maxWidth: Math.min(360, window.innerWidth - 70), maxHeight: 320, autoPanPadding: [20, 20]};
     if (p._popup) {
-        // Tall popups scroll inside the map instead of pushing it off screen.
-        layer.bindPopup(p._popup, {
-            maxWidth: Math.min(360, window.innerWidth - 70), maxHeight: 320, autoPanPadding: [20, 20]
-        });
+        layer.bindPopup(p._popup, options);
+    } else if (p._popupsUrl) {
+        // The layer's popups are fetched when the reader first opens one.
+        layer.bindPopup(function () {
+            var popups = window.__mapappFetch(p._popupsUrl) || {};
+            return (popups[p.id] || '').replace('<!--day-->', p._day || '');
+        }, options);
     }
 }
 """
@@ -370,13 +375,13 @@ def display_tolerance(layer_id: str) -> float:
     return DISPLAY_TOLERANCE * 2 if layer_id in DAY_SHAPED else DISPLAY_TOLERANCE
 
 
-def library(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> dict:
-    """What never changes about a layer's features, by id: popups and fixed shapes.
+def library(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = None) -> tuple[dict, dict]:
+    """What never changes about a layer's features: fixed shapes, and popups.
 
-    The lasting part of each popup and, for lines and areas whose shape does
-    not change, the geometry. Published once as a file; a day's drawing (``display_collection(...,
+    Published once as two files; a day's drawing (``display_collection(...,
     linked=True)``) then only carries what the day adds, so a date step sends
-    kilobytes, not the whole layer again.
+    kilobytes, not the whole layer again. The browser needs the shapes to draw
+    and fetches the popups only when a reader opens one.
 
     Parameters
     ----------
@@ -389,17 +394,18 @@ def library(spec: LayerSpec, frame: gpd.GeoDataFrame, simplify: float | None = N
 
     Returns
     -------
-    dict
-        Feature id → ``{"popup": html with DAY_MARK, "geometry": GeoJSON?}``.
+    tuple
+        ``(shapes, popups)``: feature id → GeoJSON geometry, for lines and
+        areas whose shape does not change by day; feature id → the lasting
+        popup HTML, with :data:`DAY_MARK` where the day's rows go.
     """
-    entries = {}
+    shapes, popups = {}, {}
     columns = [c for c in frame.columns if c != frame.geometry.name]
     for props, geom in zip(frame[columns].to_dict("records"), frame.geometry, strict=True):
-        entry = {"popup": popup_parts(spec, props)[0]}
+        popups[props["id"]] = popup_parts(spec, props)[0]
         if spec.geometry != "point" and spec.id not in DAY_SHAPED and geom is not None:
-            entry["geometry"] = _lean(geom, simplify)
-        entries[props["id"]] = entry
-    return entries
+            shapes[props["id"]] = _lean(geom, simplify)
+    return shapes, popups
 
 
 def display_collection(
@@ -567,28 +573,27 @@ class GeoJsonLayer(MacroElement):
         {%- endif %}
         (function () {
             // Files are fetched once per page and kept: a layer sent again is drawn from memory.
-            var cache = window.__mapappData = window.__mapappData || {};
-            function fetched(url) {
+            var fetched = window.__mapappFetch = window.__mapappFetch || function (url) {
+                var cache = window.__mapappData = window.__mapappData || {};
                 if (!cache[url]) {
                     $.ajax(url, {dataType: 'json', async: false}).done(function (d) { cache[url] = d; });
                 }
                 return cache[url];
-            }
+            };
             {%- if this.url %}
             var url = {{ this.url|tojson }};
             var data = fetched(url);
             {%- else %}
             var data = {{ this.data|tojson }};
             {%- endif %}
-            {%- if this.library %}
-            // The day's drawing carries what the day adds; the layer's library the rest.
-            var lib = fetched({{ this.library|tojson }}) || {};
-            data = {type: 'FeatureCollection', features: data.features.map(function (f) {
-                var entry = lib[f.properties.id];
-                if (!entry || f.properties._aid) { return f; }
-                var popup = entry.popup.replace('<!--day-->', f.properties._day || '');
-                var p = Object.assign({}, f.properties, {_popup: popup});
-                return {type: 'Feature', properties: p, geometry: f.geometry || entry.geometry || null};
+            {%- if this.shapes or this.popups %}
+            // The day's drawing carries what the day adds; the layer's library files the rest.
+            var shapes = {% if this.shapes %}fetched({{ this.shapes|tojson }}) || {}{% else %}{}{% endif %};
+            var popups = {{ this.popups|tojson }};
+            data = data && {type: 'FeatureCollection', features: data.features.map(function (f) {
+                if (f.properties._aid) { return f; }
+                var p = Object.assign({}, f.properties, popups ? {_popupsUrl: popups} : {});
+                return {type: 'Feature', properties: p, geometry: f.geometry || shapes[p.id] || null};
             })};
             {%- endif %}
             if (data) { layer.addData(data); }
@@ -610,7 +615,8 @@ class GeoJsonLayer(MacroElement):
         data: dict | None = None,
         url: str | None = None,
         interactive: bool = True,
-        library: str | None = None,
+        shapes: str | None = None,
+        popups: str | None = None,
         key: str | None = None,
         version: str | None = None,
     ):
@@ -618,7 +624,8 @@ class GeoJsonLayer(MacroElement):
         self._name = "GeoJsonLayer"
         self.data = data if data is not None else {"type": "FeatureCollection", "features": []}
         self.url = url
-        self.library = library
+        self.shapes = shapes
+        self.popups = popups
         self.interactive = interactive
         self.on_each_feature = ON_EACH_FEATURE
         self.key = key
@@ -639,20 +646,22 @@ def feature_group(
     spec: LayerSpec,
     collection: dict | None = None,
     url: str | None = None,
-    library: str | None = None,
+    shapes: str | None = None,
+    popups: str | None = None,
     version: str | None = None,
 ) -> folium.FeatureGroup:
     """One layer as a feature group, the unit streamlit-folium updates in place.
 
-    Give either ``collection`` (embedded: a day's drawing, made small with
-    ``linked=True`` and completed from the ``library`` file) or ``url``
-    (fetched once by the browser: the static layers). With ``version`` the
-    layer is kept on the map across reruns and redrawn only when the version
-    changes (the group itself is then an empty shell for streamlit-folium).
+    Give ``collection`` (embedded) or ``url`` (fetched by the browser, once
+    per page). A day's drawing made with ``linked=True`` is completed from the
+    layer's ``shapes`` and ``popups`` files (:func:`library`). With
+    ``version`` the layer is kept on the map across reruns and redrawn only
+    when the version changes (the group is then an empty shell for
+    streamlit-folium).
     """
     group = folium.FeatureGroup(name=spec.title, overlay=True, control=False)
     key = spec.id if version is not None else None
-    GeoJsonLayer(collection, url=url, library=library, key=key, version=version).add_to(group)
+    GeoJsonLayer(collection, url=url, shapes=shapes, popups=popups, key=key, version=version).add_to(group)
     return group
 
 

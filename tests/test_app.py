@@ -50,8 +50,8 @@ def drawn(at: AppTest) -> str:
 
 
 def drawn_ids(at: AppTest) -> set[str]:
-    """Ids of the features the layers' script draws."""
-    return set(re.findall(r'"id": "([^"]+)"', map_args(at)["feature_group"]))
+    """Ids of the features the map draws (sent in the script, or in a day file it links)."""
+    return set(re.findall(r'"id": ?"([^"]+)"', drawn(at)))
 
 
 def heading(at: AppTest) -> str:
@@ -84,7 +84,9 @@ def test_page_runs_on_bundled_data(monkeypatch):
     # change from day to day comes from library files the browser fetches once, so the
     # rerun's message stays small.
     for layer in ("camps", "fences", "flight_routes", "emergency_zones", "crossings"):
-        assert f'"/app/static/data/{layer}-library.' in args["feature_group"]
+        assert f'"/app/static/data/{layer}-popups.' in args["feature_group"]
+    for layer in ("flight_routes", "emergency_zones"):
+        assert f'"/app/static/data/{layer}-shapes.' in args["feature_group"]
     assert "camp-kuznica-bruzgi" in drawn_ids(at)
     assert len(args["feature_group"]) < 120_000
     # The figures beside the map, each with what it counts.
@@ -94,6 +96,17 @@ def test_page_runs_on_bundled_data(monkeypatch):
     # A newcomer finds how to read precision and where the data come from.
     about = next(e for e in at.expander if e.label.startswith("About this map"))
     assert "approximate" in about.markdown[0].value and "ODbL" in about.markdown[0].value
+
+
+def test_an_unchanged_layer_is_sent_as_a_link_not_again_as_data(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    first = map_args(at)["feature_group"]
+    assert '"id": "z-1"' in first  # the zone's drawing is sent once…
+    at.slider[0].set_value(dt.date(2021, 11, 14)).run()
+    second = map_args(at)["feature_group"]
+    # …and on the next day, unchanged, only linked (the browser keeps what it drew).
+    assert '"id": "z-1"' not in second and '"/app/static/data/emergency_zones-day.' in second
+    assert "z-1" in drawn_ids(at)
 
 
 def test_moving_the_slider_changes_what_the_map_is_given(monkeypatch, data_dir):

@@ -297,9 +297,9 @@ def test_popup_sources_come_before_the_folded_notes():
 
 def test_a_linked_day_drawing_leaves_lasting_parts_to_the_library():
     frame = route_frame()
-    lib = render.library(FLIGHT_ROUTES, frame)
-    assert set(lib) == {"r"}
-    assert render.DAY_MARK in lib["r"]["popup"] and lib["r"]["geometry"]["type"] == "LineString"
+    shapes, popups = render.library(FLIGHT_ROUTES, frame)
+    assert set(shapes) == set(popups) == {"r"}
+    assert render.DAY_MARK in popups["r"] and shapes["r"]["type"] == "LineString"
     line, arrow = render.display_collection(FLIGHT_ROUTES, frame, linked=True)["features"]
     assert (
         line["geometry"] is None and "_popup" not in line["properties"] and line["properties"]["_day"] == ""
@@ -307,7 +307,7 @@ def test_a_linked_day_drawing_leaves_lasting_parts_to_the_library():
     assert arrow["geometry"] is not None  # drawing aids are drawn where they are
     # Completed as the browser does, the popup is the one an embedded drawing carries.
     full = render.display_collection(FLIGHT_ROUTES, frame)["features"][0]["properties"]["_popup"]
-    assert lib["r"]["popup"].replace(render.DAY_MARK, line["properties"]["_day"]) == full
+    assert popups["r"].replace(render.DAY_MARK, line["properties"]["_day"]) == full
 
 
 def test_library_keeps_no_day_figures_and_fences_keep_their_shape_per_day():
@@ -329,8 +329,8 @@ def test_library_keeps_no_day_figures_and_fences_keep_their_shape_per_day():
         "notes": "",
     }
     frame = gpd.GeoDataFrame([row], geometry=[LineString([(23.5, 53.9), (23.5, 53.0)])], crs="EPSG:4326")
-    lib = render.library(FENCES, frame)
-    assert "geometry" not in lib["f"] and "50 km" not in lib["f"]["popup"]
+    shapes, popups = render.library(FENCES, frame)
+    assert shapes == {} and "50 km" not in popups["f"]
     day = render.display_collection(FENCES, frame, linked=True)["features"][0]
     assert day["geometry"]["type"] == "LineString" and "50 km of 100 km planned" in day["properties"]["_day"]
 
