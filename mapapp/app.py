@@ -124,6 +124,15 @@ def day_views() -> dayview.DayViews:
     return dayview.DayViews()
 
 
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def legend_of(_view: dayview.DayView, data_dir: str, day: dt.date, shown: tuple[str, ...]) -> str:
+    """The legend of what is on the map: the layers shown on that day."""
+    frames = {layer_id: _view.frames[layer_id] for layer_id in shown}
+    return render.legend_html(
+        [LAYERS[i] for i in frames], render.legend_present(frames), render.legend_notes(frames)
+    )
+
+
 def show_data_problems(error: data.DataError) -> None:
     """Explain bad data on the page instead of a traceback."""
     st.error(
@@ -234,8 +243,8 @@ def time_bar(change_days: list[dt.date], day: dt.date) -> None:
         ticker(st.session_state.play_interval)
 
 
-def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str], str]:
-    """Date, play speed, a place to go to, layers and basemap chosen by the reader."""
+def sidebar(places: dict[str, tuple[float, float]]) -> None:
+    """Date, play speed, a place to go to, layers and basemap (read from the session state)."""
     with st.sidebar:
         st.header("Belarus–EU border crisis")
         st.caption(
@@ -243,7 +252,7 @@ def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str],
             "camps, emergency zones and fences, Aug 2020 – Dec 2022. Every feature has its "
             "dates, its precision and its sources: click it."
         )
-        day = st.slider(
+        st.slider(
             "Date",
             min_value=timeline.CRISIS_START,
             max_value=timeline.CRISIS_END,
@@ -262,14 +271,9 @@ def sidebar(places: dict[str, tuple[float, float]]) -> tuple[dt.date, list[str],
             help="Centres the map on it (the day stays the same)",
         )
         st.subheader("Layers")
-        visible = [spec.id for spec in toggleable() if st.checkbox(spec.title, key=f"layer_{spec.id}")]
-        basemap = st.radio(
-            "Basemap",
-            options=list(render.BASEMAPS),
-            format_func=render.BASEMAPS.get,
-            key="basemap",
-        )
-    return day, visible, basemap
+        for spec in toggleable():
+            st.checkbox(spec.title, key=f"layer_{spec.id}")
+        st.radio("Basemap", options=list(render.BASEMAPS), format_func=render.BASEMAPS.get, key="basemap")
 
 
 def show_figures(view: dayview.DayView) -> None:
@@ -458,14 +462,17 @@ def main() -> None:
     urls = publish(dataset, directory, prefix)
     init_state()
     advance_if_playing()
-    day, visible, basemap = sidebar(places(dataset, directory))
-    urlstate.write(st.query_params, urlstate.View(day, visible, basemap, st.session_state.render_mode))
+    # The map is built first and the controls after it (into places kept above it),
+    # so a date step's map reaches the browser before the rest of the page is made.
+    # The controls' values are already in the session state when a run starts.
+    day = st.session_state.day
+    visible = [spec.id for spec in toggleable() if st.session_state.get(f"layer_{spec.id}")]
+    basemap = st.session_state.get("basemap", "offline")
 
     # Said once, when the link is opened; the next step or toggle clears them.
     for notice in st.session_state.pop("notices", []):
         st.warning(notice, icon="⚠️")
-    st.markdown(f"#### The map on {day.day} {day:%B %Y}")
-    time_bar(changes(dataset, directory), day)
+    heading, controls = st.container(), st.container()
     if not visible:
         st.info("No layer is switched on: choose layers in the sidebar.")
 
@@ -487,11 +494,7 @@ def main() -> None:
     # keeps the list non-empty, which streamlit-folium needs to remove the last layer.
     legend = folium.FeatureGroup(name="legend", control=False)
     render.LegendUpdate(
-        render.legend_html(
-            [LAYERS[i] for i in frames], render.legend_present(frames), render.legend_notes(frames)
-        ),
-        day.isoformat(),
-        keys=list(frames),
+        legend_of(view, directory, day, tuple(frames)), day.isoformat(), keys=list(frames)
     ).add_to(legend)
     groups.append(legend)
 
@@ -515,6 +518,12 @@ def main() -> None:
             returned_objects=[],
             **map_args,
         )
+    with heading:
+        st.markdown(f"#### The map on {day.day} {day:%B %Y}")
+    with controls:
+        time_bar(changes(dataset, directory), day)
+    sidebar(places(dataset, directory))
+    urlstate.write(st.query_params, urlstate.View(day, visible, basemap, st.session_state.render_mode))
     # While the reader looks at this day, the next ones are prepared.
     views.prefetch(dataset, day)
     show_figures(view)

@@ -16,6 +16,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -88,6 +89,8 @@ LOG = logging.getLogger(__name__)
 #: Days computed ahead of the one shown: the next days first (stepping and Play
 #: go forward), then a day back and a week either way.
 AHEAD = (1, 2, 3, -1, 7, -7, 4, 5)
+#: Seconds the helper thread waits before it starts (the browser is drawing).
+HEAD_START_S = 0.3
 
 
 class DayViews:
@@ -142,6 +145,8 @@ class DayViews:
 
     def _work(self) -> None:
         """Compute wanted days until none is left; a failure only costs the cache a day."""
+        # Let the browser draw the day just sent before competing with it for the CPU.
+        time.sleep(HEAD_START_S)
         while True:
             try:
                 dataset, day = self._wanted.get(timeout=5)
