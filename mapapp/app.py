@@ -357,6 +357,18 @@ def chart_spec(_dataset: data.Dataset, data_dir: str, metric: str) -> dict:
     return (drawn_line + drawn_points).properties(height=220).to_dict()
 
 
+#: Seconds after a page's first load before its chart is drawn.
+CHART_DELAY_S = 1.0
+
+
+def _reveal_chart() -> None:
+    """Timer of the first load: once the map has had its head start, draw the chart."""
+    started = st.session_state.setdefault("chart_timer", time.monotonic())
+    if time.monotonic() - started >= CHART_DELAY_S * 0.8:
+        st.session_state.chart_ready = True
+        st.rerun(scope="app")
+
+
 def with_day_marker(spec: dict, day: dt.date) -> dict:
     """A copy of a chart spec with a dashed rule at ``day``."""
     rule = {
@@ -373,8 +385,14 @@ def show_chart(dataset: data.Dataset, day: dt.date) -> None:
     metrics = [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
     if metrics:
         metric = st.selectbox("Monthly figure", metrics, format_func=figures.metric_words, key="chart_metric")
-        spec = with_day_marker(chart_spec(dataset, str(dataset.directory), metric), day)
-        st.vega_lite_chart(spec, width="stretch")
+        if st.session_state.get("chart_ready"):
+            spec = with_day_marker(chart_spec(dataset, str(dataset.directory), metric), day)
+            st.vega_lite_chart(spec, width="stretch")
+        else:
+            # The charting library is heavy: on a page's first load the map is drawn
+            # first and the chart follows a moment later.
+            st.caption("The chart appears in a moment…")
+            st.fragment(run_every=CHART_DELAY_S)(_reveal_chart)()
         st.caption(
             "The dashed line is the day on the map. Each point is a figure a source gives for that "
             "calendar month (hover for its notes and source); where sources differ, every point is "
@@ -469,8 +487,11 @@ def main() -> None:
     visible = [spec.id for spec in toggleable() if st.session_state.get(f"layer_{spec.id}")]
     basemap = st.session_state.get("basemap", "offline")
 
-    # Said once, when the link is opened; the next step or toggle clears them.
-    for notice in st.session_state.pop("notices", []):
+    # Said while the view is the one the link opened; a step or a toggle clears them.
+    view_now = (day, tuple(visible), basemap)
+    if st.session_state.setdefault("notice_view", view_now) != view_now:
+        st.session_state.notices = []
+    for notice in st.session_state.get("notices", []):
         st.warning(notice, icon="⚠️")
     heading, controls = st.container(), st.container()
     if not visible:

@@ -182,6 +182,12 @@ def test_chart_offers_the_figures_in_the_data(monkeypatch, data_dir):
     assert chart_choice.options == ["Attempted crossings", "People detained"]
     chart_choice.set_value("detentions").run()
     assert not at.exception
+    # The chart itself follows the map on a page's first load; then it is drawn.
+    assert not at.get("vega_lite_chart")
+    at.session_state["chart_ready"] = True
+    at.run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["layer"][-1]["data"]["values"] == [{"date": "2021-11-13"}]  # the day's marker
     # The whole table, running totals included, is one click away with its sources.
     table = next(e for e in at.expander if e.label.startswith("Every figure of the table"))
     assert len(table.dataframe[0].value) == 2
@@ -262,6 +268,11 @@ def test_bad_url_parameters_fall_back_with_a_notice(monkeypatch, data_dir):
     assert at.sidebar.radio(key="basemap").value == "offline"
     # The URL now says what is shown.
     assert at.query_params["date"] == "2021-11-13" and at.query_params["layers"] == "events"
+    # The notice stays while the reader looks at that view, and goes with the first step.
+    at.run()
+    assert at.warning
+    button(at, "1 day ▶").click().run()
+    assert not at.warning
 
 
 def test_an_event_of_the_week_takes_the_map_to_it(monkeypatch, data_dir):

@@ -79,6 +79,13 @@ def test_every_layer_is_drawn_and_nothing_leaves_the_machine(page, app_url):
     assert not any("cdn" in u for u in page.requested_urls)
 
 
+def test_the_chart_follows_the_map(page, app_url):
+    open_map(page, app_url)
+    chart = page.locator('[data-testid="stVegaLiteChart"]')
+    chart.first.wait_for(timeout=20_000)
+    assert chart.count() == 1
+
+
 def test_toggling_a_layer_removes_exactly_its_features(page, app_url):
     frame = open_map(page, app_url)
     iframe = page.locator(MAP_FRAME)
