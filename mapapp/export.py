@@ -76,10 +76,9 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
     writer.writeheader()
     for feature in to_feature_collection(frames, day)["features"]:
         props = dict(feature["properties"])
-        geom = frames[props["layer"]].geometry
         row = {name: props.get(name, "") for name in CSV_COLUMNS}
         row["map_date"] = day.isoformat()
-        where = _where(geom, props["id"], frames[props["layer"]])
+        where = _where(frames[props["layer"]], props["id"])
         if where is not None:
             row["longitude"], row["latitude"] = round(where.x, 5), round(where.y, 5)
         row["sources"] = " ; ".join(props.get("sources") or [])
@@ -89,7 +88,7 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
     return out.getvalue()
 
 
-def _where(geom: gpd.GeoSeries, fid: str, frame: gpd.GeoDataFrame):
+def _where(frame: gpd.GeoDataFrame, fid: str):
     """A point for one feature: itself, or a point on/in its line or area."""
     match = frame.loc[frame["id"] == fid]
     if match.empty:

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapapp.layers import EU_COLOURS
+from mapapp.timeline import week_of
 
 #: Camp kinds that stand at the border itself (the people "at the border").
 BORDER_CAMP_KINDS = ("makeshift_camp", "logistics_centre")
@@ -226,8 +227,7 @@ def week_events(events: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
         A new frame; events of day precision only (a month-precision event has
         no week).
     """
-    monday = day - dt.timedelta(days=day.weekday())
-    sunday = monday + dt.timedelta(days=6)
+    monday, sunday = week_of(day)
     mask = (
         (events["date_precision"] == "day")
         & (events["start"] <= sunday.isoformat())

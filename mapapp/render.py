@@ -528,6 +528,14 @@ def _feature(props: dict, geom: BaseGeometry, simplify: float | None) -> dict:
     return {"type": "Feature", "properties": props, "geometry": _lean(geom, simplify)}
 
 
+def _map_name(element) -> str:
+    """The JavaScript variable of the folium.Map an element sits in, or "null"."""
+    parent = element._parent
+    while parent is not None and not isinstance(parent, folium.Map):
+        parent = getattr(parent, "_parent", None)
+    return parent.get_name() if parent is not None else "null"
+
+
 class GeoJsonLayer(MacroElement):
     """A GeoJSON layer drawn with each feature's own ``style``, embedded or fetched.
 
@@ -634,12 +642,10 @@ class GeoJsonLayer(MacroElement):
     @property
     def map_name(self) -> str:
         """The variable of the map this layer is in (a kept layer is added to it directly)."""
-        element = self._parent
-        while element is not None and not isinstance(element, folium.Map):
-            element = getattr(element, "_parent", None)
-        if element is None:
+        name = _map_name(self)
+        if name == "null":
             raise ValueError("a kept GeoJsonLayer must be inside a folium.Map")
-        return element.get_name()
+        return name
 
 
 def feature_group(
@@ -746,11 +752,8 @@ class LegendUpdate(MacroElement):
 
     @property
     def map_name(self) -> str:
-        """The variable of the map (see :attr:`GeoJsonLayer.map_name`)."""
-        element = self._parent
-        while element is not None and not isinstance(element, folium.Map):
-            element = getattr(element, "_parent", None)
-        return element.get_name() if element is not None else "null"
+        """The variable of the map this legend is on ("null" outside a map)."""
+        return _map_name(self)
 
 
 class MapSetup(MacroElement):

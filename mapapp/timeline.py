@@ -99,11 +99,6 @@ def active_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
     return frame.loc[active_mask(frame["start"], end, day)].copy()
 
 
-def days_in_period(start: dt.date = CRISIS_START, end: dt.date = CRISIS_END) -> int:
-    """Number of days in the period, both ends included."""
-    return (end - start).days + 1
-
-
 def _format_day(iso: str, precision: str) -> str:
     """An ISO date in words, only as precise as it is known."""
     day = dt.date.fromisoformat(iso)

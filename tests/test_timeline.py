@@ -104,10 +104,6 @@ def test_describe_period(start, end, precision, expected):
     assert timeline.describe_period(start, end, precision) == expected
 
 
-def test_period_length():
-    assert timeline.days_in_period() == 875  # 9 Aug 2020 – 31 Dec 2022
-
-
 # --- steps, jumps and weeks ---------------------------------------------------------
 
 
