@@ -253,6 +253,10 @@ def popup_parts(spec: LayerSpec, props: dict) -> tuple[str, str]:
         rows.append(("Location", LOCATION_WORDS.get(props["geo_precision"], props["geo_precision"])))
     derived = {"built_km", "built_km_basis", "people_on_day", "people_peak", "status", "status_note"}
     for name, label in spec.popup_fields:
+        if name in spec.numbers and name in props and not _present(props.get(name)):
+            # An unknown figure is said, so nobody reads its absence as zero.
+            rows.append((label, "not given in the sources"))
+            continue
         if name not in derived and _present(props.get(name)):
             value = props[name]
             if spec.colour_by == name and value in spec.colours:

@@ -183,6 +183,11 @@ def test_routes_are_wider_with_more_flights_and_dashed_when_suspended():
     assert suspended["color"] == FLIGHT_ROUTES.colours["suspended"][0]
 
 
+def test_an_unknown_frequency_is_said_not_left_out():
+    html = render.popup_html(FLIGHT_ROUTES, route_frame(flights_per_week=None).iloc[0].to_dict())
+    assert "<dt>Flights per week</dt><dd>not given in the sources</dd>" in html
+
+
 def test_routes_carry_an_arrow_that_points_towards_minsk():
     doc = render.display_collection(FLIGHT_ROUTES, route_frame())
     line, arrow = doc["features"]
