@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,85 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+#: The largest data file read, in bytes (the bundled ones are a few MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: The longest integer literal read from JSON (Python refuses beyond 4,300 digits).
+MAX_INT_DIGITS = 30
+
+
+def file_problem(path: Path, label: str) -> schema.Problem | None:
+    """Why ``path`` cannot be read as a data file (missing, not a regular file, too big), or None.
+
+    A FIFO or a device would block or never end: only regular files are opened.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return schema.Problem(label, None, None, None, "file is missing")
+    except OSError as exc:
+        return schema.Problem(label, None, None, None, f"cannot be read: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+        return schema.Problem(label, None, None, None, f"is {kind}, not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        return schema.Problem(label, None, None, None, f"is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return None
+
+
+class _JSONRejected(ValueError):
+    """A JSON value the data may not hold (a non-finite number, a huge integer)."""
+
+
+def _no_constants(name: str) -> float:
+    raise _JSONRejected(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    digits = text.lstrip("-")
+    if len(digits) > MAX_INT_DIGITS:
+        raise _JSONRejected(f"an integer of {len(digits)} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def parse_json(text: str, label: str) -> tuple[object, list[schema.Problem]]:
+    """Parse JSON text strictly, turning every failure into a problem naming the file.
+
+    Duplicate keys in an object are reported (JSON parsers keep the last one
+    silently), and so are ``NaN``/``Infinity``, integers too long to be a
+    count, and nesting too deep to read.
+
+    Returns
+    -------
+    tuple
+        ``(document or None, problems)``.
+    """
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: dict = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return None, [schema.Problem(label, None, None, None, f"not valid JSON ({where}: {exc.msg})")]
+    except RecursionError:
+        return None, [schema.Problem(label, None, None, None, "not readable: JSON nested too deeply")]
+    except (ValueError, OverflowError) as exc:
+        return None, [schema.Problem(label, None, None, None, f"not readable JSON: {exc}")]
+    if duplicates:
+        return None, [
+            schema.Problem(label, None, "key", key, "appears twice in one object (which value is meant?)")
+            for key in dict.fromkeys(duplicates)
+        ]
+    return doc, []
+
+
 def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Problem]]:
     """Parse a GeoJSON file, turning I/O and syntax errors into problems.
 
@@ -67,17 +147,16 @@ def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Pr
     tuple
         ``(document or None, problems)``.
     """
+    problem = file_problem(path, label)
+    if problem is not None:
+        return None, [problem]
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [schema.Problem(label, None, None, None, "file is missing")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [schema.Problem(label, None, None, None, f"cannot be read: {exc}")]
-    try:
-        return json.loads(text), []
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return None, [schema.Problem(label, None, None, None, f"not valid JSON ({where}: {exc.msg})")]
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return None, [schema.Problem(label, None, None, None, f"cannot be read: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [schema.Problem(label, None, None, None, f"not UTF-8 text (byte {exc.start})")]
+    return parse_json(text.removeprefix("\ufeff"), label)
 
 
 def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
@@ -102,10 +181,17 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
         required=spec.required,
         dated=spec.dated,
         layer=spec.id if spec.dated or "layer" in spec.required else None,
+        types=schema.GEOMETRY_TYPES[spec.geometry],
+        region=spec.region,
     )
-    if isinstance(doc.get("features"), list):
-        problems.extend(_check_values(spec, doc["features"], label))
-    if spec.colour_by and spec.colours and isinstance(doc.get("features"), list):
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        return problems
+    problems.extend(_check_values(spec, doc["features"], label))
+    if len(doc["features"]) < spec.min_features:
+        problems.append(
+            schema.Problem(label, None, "features", len(doc["features"]), f"needs at least {spec.min_features}")
+        )
+    if spec.colour_by and spec.colours:
         # A value without a colour would be drawn unexplained by the legend.
         for index, feature in enumerate(doc["features"]):
             props = feature.get("properties") if isinstance(feature, dict) else None
@@ -137,8 +223,14 @@ def _check_values(spec: LayerSpec, features: list, label: str) -> list[schema.Pr
             if name in props and props[name] not in allowed:
                 problems.append(schema.Problem(label, fid, name, props[name], f"must be one of {allowed}"))
         for name in spec.numbers:
-            if name in props:
+            if name in props and name not in spec.positive:
                 problems.extend(schema.check_number(label, fid, name, props[name]))
+        for name in spec.positive:
+            if name in props:
+                problems.extend(schema.check_positive(label, fid, name, props[name]))
+        for name in spec.dates:
+            if props.get(name) is not None and schema.parse_iso_date(props[name]) is None:
+                problems.append(schema.Problem(label, fid, name, props[name], "not an ISO date (YYYY-MM-DD)"))
         for name, number in spec.series.items():
             if name in props:
                 problems.extend(schema.check_series(label, fid, name, props[name], number))
@@ -264,32 +356,70 @@ def validate_directory(
     """
     frames: dict[str, gpd.GeoDataFrame] = {}
     problems: list[schema.Problem] = []
-    known = {spec.file for spec in REGISTRY} | NOT_LAYERS
+    if not directory.is_dir():
+        return frames, None, [schema.Problem(str(directory), None, None, None, "data directory not found")]
     for spec in REGISTRY:
         label = f"{directory.name}/{spec.file}"
-        doc, found = read_collection(directory / spec.file, label)
-        if doc is not None:
-            found = check_layer(spec, doc, label)
+        found, frame = _guarded(label, _read_layer, spec, directory / spec.file, label)
         problems.extend(found)
-        if doc is not None and not found:
-            frames[spec.id] = to_frame(doc, spec)
-    monthly, found = read_monthly(directory / MONTHLY_FILE, f"{directory.name}/{MONTHLY_FILE}")
-    problems.extend(found)
-    if directory.is_dir():
-        for path in sorted(directory.glob("*.geojson")):
-            if path.name not in known:
-                problems.append(
-                    schema.Problem(
-                        f"{directory.name}/{path.name}",
-                        None,
-                        None,
-                        None,
-                        "not a layer of the registry (add a LayerSpec in mapapp/layers.py)",
-                    )
-                )
+        if frame is not None:
+            frames[spec.id] = frame
+    label = f"{directory.name}/{MONTHLY_FILE}"
+    monthly = None
+    problem = file_problem(directory / MONTHLY_FILE, label)
+    if problem is not None:
+        problems.append(problem)
     else:
-        problems = [schema.Problem(str(directory), None, None, None, "data directory not found")]
+        found, monthly = _guarded(label, _read_monthly_checked, directory / MONTHLY_FILE, label)
+        problems.extend(found)
+    problems.extend(_stray_files(directory))
     return frames, monthly, problems
+
+
+def _read_layer(spec: LayerSpec, path: Path, label: str) -> tuple[list[schema.Problem], gpd.GeoDataFrame | None]:
+    """Problems of one layer file, and its frame when it has none."""
+    doc, found = read_collection(path, label)
+    if doc is None:
+        return found, None
+    found = check_layer(spec, doc, label)
+    return found, (to_frame(doc, spec) if not found else None)
+
+
+def _read_monthly_checked(path: Path, label: str) -> tuple[list[schema.Problem], pd.DataFrame | None]:
+    """Problems of the monthly table, and the table when it has none."""
+    monthly, found = read_monthly(path, label)
+    return found, monthly
+
+
+def _guarded(label: str, read, *args):
+    """Run one file's checks; an unforeseen failure becomes a problem naming the file.
+
+    The checks above are meant to catch every bad input themselves (tests feed
+    them malformed files); this keeps ``validate`` from ever ending in a
+    traceback if one slips through.
+    """
+    try:
+        return read(*args)
+    except Exception as exc:  # noqa: BLE001 - reported as a problem of this file, never lost
+        return [schema.Problem(label, None, None, None, f"could not be checked ({type(exc).__name__}: {exc})")], None
+
+
+def _stray_files(directory: Path) -> list[schema.Problem]:
+    """Files that look like layers but that the registry does not read (names in any case)."""
+    expected = {spec.file for spec in REGISTRY} | NOT_LAYERS | {MONTHLY_FILE}
+    by_lower = {name.lower(): name for name in expected}
+    problems = []
+    for path in sorted(directory.iterdir()):
+        name = path.name
+        if name in expected or not name.lower().endswith((".geojson", ".csv", ".json")):
+            continue
+        label = f"{directory.name}/{name}"
+        if name.lower() in by_lower:
+            message = f"is not read: the file must be named {by_lower[name.lower()]!r} (names are case-sensitive)"
+        else:
+            message = "not a layer of the registry (add a LayerSpec in mapapp/layers.py)"
+        problems.append(schema.Problem(label, None, None, None, message))
+    return problems
 
 
 def load_dataset(directory: Path | None = None) -> Dataset:

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Where the features of the border layers can be (lon/lat box): Belarus, its
+#: neighbours and the EU states around them. A point outside it is a mistake
+#: (swapped coordinates, a wrong sign), not a place of this crisis.
+NEAR_REGION = (12.0, 45.0, 42.0, 62.0)
+#: The wider region of flights and decisions: Europe to the Gulf and Central Asia.
+WIDE_REGION = (-12.0, 10.0, 75.0, 72.0)
+
 
 @dataclass(frozen=True)
 class LayerSpec:
@@ -55,6 +62,14 @@ class LayerSpec:
     day_dependent
         True when a feature's look changes from day to day even though the
         feature stands for the whole period (a crossing's closures).
+    region
+        ``(min_lon, min_lat, max_lon, max_lat)`` every coordinate must lie in.
+    dates
+        Properties that hold an ISO date (``YYYY-MM-DD``) or null.
+    positive
+        Properties that must hold a finite number > 0 (never null).
+    min_features
+        The fewest features the file may have (the backdrop cannot be empty).
 
     """
 
@@ -76,6 +91,10 @@ class LayerSpec:
     numbers: tuple[str, ...] = ()
     series: dict[str, str] = field(default_factory=dict)
     day_dependent: bool = False
+    region: tuple[float, float, float, float] = NEAR_REGION
+    dates: tuple[str, ...] = ()
+    positive: tuple[str, ...] = ()
+    min_features: int = 0
 
 
 COUNTRIES = LayerSpec(
@@ -86,6 +105,7 @@ COUNTRIES = LayerSpec(
     dated=False,
     required=("id", "iso_a2", "name", "role", "sources"),
     toggle=False,
+    min_features=1,
 )
 
 #: EU states whose borders with Belarus the crisis layers cover, with their colours.
@@ -153,6 +173,7 @@ FENCES = LayerSpec(
     },
     allowed={"country": tuple(EU_COLOURS)},
     numbers=("planned_km",),
+    positive=("planned_km",),
     series={"progress": "built_km"},
     weight=6.0,
     popup_fields=(
@@ -190,6 +211,7 @@ FLIGHT_ROUTES = LayerSpec(
     allowed={"direction": ("inbound", "outbound")},
     numbers=("flights_per_week",),
     weight=2.5,
+    region=WIDE_REGION,
     popup_fields=(
         ("airline", "Airline"),
         ("origin_name", "From"),
@@ -247,6 +269,7 @@ CAMPS = LayerSpec(
     },
     allowed={"country": ("BY", *EU_COLOURS)},
     numbers=("people",),
+    dates=("people_date",),
     series={"counts": "people"},
     weight=7.0,
     popup_fields=(
@@ -274,6 +297,7 @@ EVENTS = LayerSpec(
         "legal": ("#455a64", "Legal"),
     },
     weight=8.0,
+    region=WIDE_REGION,
     popup_fields=(("category", "Category"),),
 )
 

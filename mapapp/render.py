@@ -15,8 +15,8 @@ import re
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
-from jinja2 import Template
+from branca.element import Element, MacroElement
+from jinja2 import Environment
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.layers import COUNTRIES, LAYERS, LayerSpec
@@ -59,11 +59,75 @@ function (feature, layer) {
         // The layer's popups are fetched when the reader first opens one.
         layer.bindPopup(function () {
             var popups = window.__mapappFetch(p._popupsUrl) || {};
-            return (popups[p.id] || '').replace('<!--day-->', p._day || '');
+            // split/join: replace() would read $& and $` in the data as patterns.
+            return (popups[p.id] || '').split('<!--day-->').join(p._day || '');
         }, options);
     }
 }
 """
+
+
+#: Characters that must never appear raw inside a JSON string placed in a page or
+#: a template: ``{`` could open template syntax (``{{``, ``{%``, ``{#``) when
+#: folium/branca or streamlit-folium process the script again, ``<``/``>``/``&``
+#: could close a ``<script>`` element, ``'`` an attribute.
+_JS_UNSAFE = {c: f"\\u{ord(c):04x}" for c in "{}<>&'"}
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def js_literal(value: object) -> str:
+    """A JavaScript literal of ``value`` that is inert wherever it is placed.
+
+    JSON (ASCII only), with every character of :data:`_JS_UNSAFE` inside
+    strings written as a ``\\uXXXX`` escape. The browser reads the same text
+    back; no template engine and no HTML parser sees data text as syntax.
+    This is the only way data enters the map's script templates.
+    """
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    return _JSON_STRING.sub(lambda m: "".join(_JS_UNSAFE.get(c, c) for c in m.group(0)), text)
+
+
+# The map's script templates. Data reaches them only through the ``js`` filter.
+_TEMPLATES = Environment(autoescape=False)
+_TEMPLATES.filters["js"] = js_literal
+
+
+class _Rendered(Element):
+    """Text already rendered from a template: placed as it is, never compiled again."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        """The text itself."""
+        return self._text
+
+
+def literal_element(text: str) -> Element:
+    """An element holding ``text`` verbatim (branca's ``Element(text)`` would compile it as a template)."""
+    return _Rendered(text)
+
+
+class DataMacro(MacroElement):
+    """A branca macro element whose output is never compiled again as a template.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in
+    ``Element(output)``, which compiles the output as a new Jinja2 template:
+    any text in the data would then run as template code on the server. Our
+    elements place their output as it is.
+    """
+
+    def render(self, **kwargs) -> None:
+        """Add the rendered header, html and script parts to the figure, verbatim."""
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
 
 
 def esc(value: object) -> str:
@@ -540,7 +604,7 @@ def _map_name(element) -> str:
     return parent.get_name() if parent is not None else "null"
 
 
-class GeoJsonLayer(MacroElement):
+class GeoJsonLayer(DataMacro):
     """A GeoJSON layer drawn with each feature's own ``style``, embedded or fetched.
 
     Given ``url``, the browser fetches the file once per page and keeps the
@@ -548,7 +612,7 @@ class GeoJsonLayer(MacroElement):
     instead of being requested again.
     """
 
-    _template = Template(
+    _template = _TEMPLATES.from_string(
         """
         {% macro script(this, kwargs) %}
         {%- if this.key %}
@@ -557,8 +621,8 @@ class GeoJsonLayer(MacroElement):
         var {{ this.get_name() }} = null;
         (function () {
             var kept = window.__mapappKept = window.__mapappKept || {};
-            var old = kept[{{ this.key|tojson }}];
-            if (old && old.version === {{ this.version|tojson }}) {
+            var old = kept[{{ this.key|js }}];
+            if (old && old.version === {{ this.version|js }}) {
                 if (!{{ this.map_name }}.hasLayer(old.layer)) { old.layer.addTo({{ this.map_name }}); }
                 {{ this.get_name() }} = old.layer;
                 return;
@@ -578,7 +642,7 @@ class GeoJsonLayer(MacroElement):
                                   : L.circleMarker(latlng, s);
             },
             onEachFeature: {{ this.on_each_feature }},
-            interactive: {{ this.interactive|tojson }}
+            interactive: {{ this.interactive|js }}
         });
         {%- if not this.key %}
         var {{ this.get_name() }} = layer;
@@ -593,15 +657,15 @@ class GeoJsonLayer(MacroElement):
                 return cache[url];
             };
             {%- if this.url %}
-            var url = {{ this.url|tojson }};
+            var url = {{ this.url|js }};
             var data = fetched(url);
             {%- else %}
-            var data = {{ this.data|tojson }};
+            var data = {{ this.data|js }};
             {%- endif %}
             {%- if this.shapes or this.popups %}
             // The day's drawing carries what the day adds; the layer's library files the rest.
-            var shapes = {% if this.shapes %}fetched({{ this.shapes|tojson }}) || {}{% else %}{}{% endif %};
-            var popups = {{ this.popups|tojson }};
+            var shapes = {% if this.shapes %}fetched({{ this.shapes|js }}) || {}{% else %}{}{% endif %};
+            var popups = {{ this.popups|js }};
             data = data && {type: 'FeatureCollection', features: data.features.map(function (f) {
                 if (f.properties._aid) { return f; }
                 var p = Object.assign({}, f.properties, popups ? {_popupsUrl: popups} : {});
@@ -612,7 +676,7 @@ class GeoJsonLayer(MacroElement):
         })();
         {%- if this.key %}
             layer.addTo({{ this.map_name }});
-            kept[{{ this.key|tojson }}] = {version: {{ this.version|tojson }}, layer: layer};
+            kept[{{ this.key|js }}] = {version: {{ this.version|js }}, layer: layer};
             {{ this.get_name() }} = layer;
         })();
         {%- else %}
@@ -681,10 +745,10 @@ def drawing_version(*parts: object) -> str:
     return digest.hexdigest()[:16]
 
 
-class Legend(MacroElement):
+class Legend(DataMacro):
     """The legend's frame in the map's corner; :class:`LegendUpdate` fills it."""
 
-    _template = Template(
+    _template = _TEMPLATES.from_string(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -711,25 +775,25 @@ class Legend(MacroElement):
         self._name = "Legend"
 
 
-class LegendUpdate(MacroElement):
+class LegendUpdate(DataMacro):
     """Puts the legend of what is on the map now into the legend's frame.
 
     It travels with the layers (in a feature group), so a date step or a toggle
     updates the legend in place without rebuilding the map.
     """
 
-    _template = Template(
+    _template = _TEMPLATES.from_string(
         """
         {% macro script(this, kwargs) %}
         (function () {
-            window.__mapappLegend = {{ this.html|tojson }};
+            window.__mapappLegend = {{ this.html|js }};
             var body = document.getElementById('mapapp-legend-body');
             if (body) { body.innerHTML = window.__mapappLegend; }
             {%- if this.keys is not none %}
             // Layers kept from an earlier day but not shown now leave the map; when one
             // was redrawn, all are brought forward again in drawing order.
             var kept = window.__mapappKept = window.__mapappKept || {};
-            var shown = {{ this.keys|tojson }};
+            var shown = {{ this.keys|js }};
             var map = {{ this.map_name }};
             Object.keys(kept).forEach(function (key) {
                 if (shown.indexOf(key) < 0) { map.removeLayer(kept[key].layer); delete kept[key]; }
@@ -740,7 +804,7 @@ class LegendUpdate(MacroElement):
             }
             {%- endif %}
             // Markers for tests and the benchmark: the layers of this day are drawn.
-            window.__mapappDay = {{ this.day|tojson }};
+            window.__mapappDay = {{ this.day|js }};
             window.__mapappUpdates = (window.__mapappUpdates || 0) + 1;
         })();
         {% endmacro %}
@@ -760,16 +824,16 @@ class LegendUpdate(MacroElement):
         return _map_name(self)
 
 
-class MapSetup(MacroElement):
+class MapSetup(DataMacro):
     """Container class for the offline base, and the data attribution."""
 
-    _template = Template(
+    _template = _TEMPLATES.from_string(
         """
         {% macro script(this, kwargs) %}
         {% if this.offline -%}
         {{ this._parent.get_name() }}.getContainer().classList.add('mapapp-offline');
         {%- endif %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|js }});
         // On a touch screen one finger scrolls the page; two fingers move and zoom the map.
         if (L.Browser.mobile) { {{ this._parent.get_name() }}.dragging.disable(); }
         {% endmacro %}

@@ -84,12 +84,60 @@ def parse_iso_date(value: object) -> dt.date | None:
         return None
 
 
-def is_http_url(value: object) -> bool:
-    """True for a well-formed absolute http(s) URL with a host and no spaces."""
-    if not isinstance(value, str) or any(c.isspace() for c in value):
-        return False
+#: Characters a URL may hold as they are (RFC 3986: unreserved, reserved and the
+#: percent sign). Anything else (spaces, quotes, ``<>{}|\\^``` and backtick, control and
+#: bidi characters, non-ASCII) must be percent-encoded in a source URL.
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_HOST = re.compile(r"(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?")
+#: The longest source URL accepted.
+MAX_URL_LENGTH = 2000
+
+
+def url_problem(value: object) -> str | None:
+    """Why ``value`` is not an acceptable source URL, or None when it is.
+
+    Accepted: an absolute ``http``/``https`` URL of at most
+    :data:`MAX_URL_LENGTH` characters, with a domain name as host, no user
+    name or password (``user@host`` hides the real host from a reader), and
+    only the characters RFC 3986 allows (no spaces, quotes, angle brackets,
+    control or bidi characters: they must be percent-encoded).
+    """
+    if not isinstance(value, str):
+        return "must be a text URL"
+    if len(value) > MAX_URL_LENGTH:
+        return f"longer than {MAX_URL_LENGTH} characters"
+    if not _URL_CHARS.fullmatch(value):
+        bad = next(c for c in value if not _URL_CHARS.fullmatch(c))
+        return f"has a character that must be percent-encoded ({ascii(bad)})"
     parsed = urlparse(value)
-    return parsed.scheme in ("http", "https") and "." in parsed.netloc
+    if parsed.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if "@" in parsed.netloc:
+        return "must not carry a user name or password (user@host)"
+    try:
+        host, port = parsed.hostname, parsed.port
+    except ValueError as exc:
+        return f"has a malformed host or port ({exc})"
+    if not host or not _HOST.fullmatch(host):
+        return "must have a domain name as its host"
+    del port
+    return None
+
+
+def is_http_url(value: object) -> bool:
+    """True for an acceptable source URL (see :func:`url_problem`)."""
+    return url_problem(value) is None
+
+
+#: Feature ids: short and plain, since they name features in page keys and scripts.
+FEATURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
+
+#: Geometry types each kind of layer takes.
+GEOMETRY_TYPES = {
+    "point": ("Point",),
+    "line": ("LineString", "MultiLineString"),
+    "polygon": ("Polygon", "MultiPolygon"),
+}
 
 
 def check_collection(file: str, doc: object) -> list[Problem]:
@@ -113,7 +161,13 @@ def check_crs(file: str, doc: dict) -> list[Problem]:
     return [Problem(file, None, "crs", name or crs, "CRS must be EPSG:4326 (WGS84 lon/lat)")]
 
 
-def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem]:
+def check_geometry(
+    file: str,
+    fid: str | None,
+    geometry: object,
+    types: tuple[str, ...] | None = None,
+    region: tuple[float, float, float, float] | None = None,
+) -> list[Problem]:
     """Check that a feature's geometry parses, is valid, non-empty and in lon/lat range.
 
     Parameters
@@ -122,6 +176,12 @@ def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem
         Where the geometry comes from, for the messages.
     geometry
         The feature's GeoJSON ``geometry`` member.
+    types
+        The geometry types the layer takes (e.g. ``("Point",)``), or None for any.
+    region
+        ``(min_lon, min_lat, max_lon, max_lat)`` the geometry must lie in, or
+        None; a geometry that would lie in it with longitude and latitude
+        exchanged is said to look swapped.
 
     Returns
     -------
@@ -130,9 +190,21 @@ def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem
     """
     if not isinstance(geometry, dict):
         return [Problem(file, fid, "geometry", geometry, "missing geometry")]
+    kind = geometry.get("type")
+    if types is not None and kind not in types:
+        return [Problem(file, fid, "geometry", kind, f"this layer takes {' or '.join(types)} geometries")]
     try:
         geom = shape(geometry)
-    except (shapely.errors.ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+    except (
+        shapely.errors.ShapelyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        RecursionError,
+        OverflowError,
+    ) as exc:
         return [Problem(file, fid, "geometry", geometry.get("type"), f"unreadable geometry: {exc}")]
     if geom.is_empty:
         return [Problem(file, fid, "geometry", geometry.get("type"), "empty geometry")]
@@ -152,7 +224,29 @@ def check_geometry(file: str, fid: str | None, geometry: object) -> list[Problem
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         return [Problem(file, fid, "geometry", geometry.get("type"), f"invalid geometry: {reason}")]
+    if region is not None:
+        return _check_region(file, fid, geom.bounds, region)
     return []
+
+
+def _inside(bounds: tuple[float, ...], region: tuple[float, float, float, float]) -> bool:
+    """Whether a (minx, miny, maxx, maxy) box lies within ``region``."""
+    return region[0] <= bounds[0] and bounds[2] <= region[2] and region[1] <= bounds[1] and bounds[3] <= region[3]
+
+
+def _check_region(
+    file: str, fid: str | None, bounds: tuple[float, ...], region: tuple[float, float, float, float]
+) -> list[Problem]:
+    """A geometry outside the map's region, and whether it looks like swapped lat/lon."""
+    if _inside(bounds, region):
+        return []
+    shown = tuple(round(b, 3) for b in bounds)
+    swapped = (bounds[1], bounds[0], bounds[3], bounds[2])
+    if _inside(swapped, region):
+        message = "outside the map's region; latitude and longitude look swapped (GeoJSON is [lon, lat])"
+    else:
+        message = f"outside the map's region (lon {region[0]} to {region[2]}, lat {region[1]} to {region[3]})"
+    return [Problem(file, fid, "geometry", shown, message)]
 
 
 def check_sources(file: str, fid: str | None, sources: object) -> list[Problem]:
@@ -166,9 +260,9 @@ def check_sources(file: str, fid: str | None, sources: object) -> list[Problem]:
     if not isinstance(sources, list) or not sources:
         return [Problem(file, fid, "sources", sources, "must be a non-empty list of URLs")]
     return [
-        Problem(file, fid, "sources", url, "not a well-formed http(s) URL")
+        Problem(file, fid, "sources", url, f"not an acceptable http(s) URL: {url_problem(url)}")
         for url in sources
-        if not is_http_url(url)
+        if url_problem(url) is not None
     ]
 
 
@@ -256,6 +350,8 @@ def check_features(
     required: tuple[str, ...],
     dated: bool,
     layer: str | None,
+    types: tuple[str, ...] | None = None,
+    region: tuple[float, float, float, float] | None = None,
 ) -> list[Problem]:
     """Check every feature of a parsed collection.
 
@@ -271,6 +367,9 @@ def check_features(
         Whether the layer follows the shared dated schema.
     layer
         The layer id the ``layer`` property must equal, if given.
+    types, region
+        The geometry types the layer takes and the region its features lie
+        in (see :func:`check_geometry`).
 
     Returns
     -------
@@ -293,11 +392,16 @@ def check_features(
         label = fid if isinstance(fid, str) and fid else f"#{index}"
         if not isinstance(fid, str) or not fid.strip():
             problems.append(Problem(file, label, "id", fid, "must be a non-empty text"))
+        elif not FEATURE_ID.fullmatch(fid):
+            label = f"#{index}"
+            problems.append(
+                Problem(file, label, "id", fid, "must be letters, digits and _ . : - (at most 120)")
+            )
         elif fid in seen:
             problems.append(Problem(file, label, "id", fid, "duplicate id"))
         else:
             seen.add(fid)
-        problems.extend(check_geometry(file, label, feature.get("geometry")))
+        problems.extend(check_geometry(file, label, feature.get("geometry"), types, region))
         if dated:
             problems.extend(check_dated_properties(file, label, props, layer))
         elif "sources" in props:
@@ -324,6 +428,13 @@ def check_number(
         or value < 0
     ):
         return [Problem(file, fid, name, value, "must be a number ≥ 0" + (" or null" if nullable else ""))]
+    return []
+
+
+def check_positive(file: str, fid: str | None, name: str, value: object) -> list[Problem]:
+    """A length or count that must be known: a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return [Problem(file, fid, name, value, "must be a number > 0 (it cannot be unknown)")]
     return []
 
 

@@ -101,11 +101,11 @@ def test_page_runs_on_bundled_data(monkeypatch):
 def test_an_unchanged_layer_is_sent_as_a_link_not_again_as_data(monkeypatch, data_dir):
     at = run_app(monkeypatch, data_dir)
     first = map_args(at)["feature_group"]
-    assert '"id": "z-1"' in first  # the zone's drawing is sent once…
+    assert '"id":"z-1"' in first  # the zone's drawing is sent once…
     at.slider[0].set_value(dt.date(2021, 11, 14)).run()
     second = map_args(at)["feature_group"]
     # …and on the next day, unchanged, only linked (the browser keeps what it drew).
-    assert '"id": "z-1"' not in second and '"/app/static/data/emergency_zones-day.' in second
+    assert '"id":"z-1"' not in second and '"/app/static/data/emergency_zones-day.' in second
     assert "z-1" in drawn_ids(at)
 
 

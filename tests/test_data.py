@@ -38,7 +38,7 @@ def test_problems_of_all_files_are_reported_together(tmp_path, layers):
         in messages
     )
     assert (
-        "d/towns.geojson: feature 'town-1': field 'sources' = 'not a url': not a well-formed http(s) URL"
+        "d/towns.geojson: feature 'town-1': field 'sources' = 'not a url': not an acceptable http(s) URL: has a character that must be percent-encoded (' ')"
         in messages
     )
 

@@ -37,10 +37,10 @@ def test_good_collection_has_no_problems():
         ({"sources": "https://example.org"}, "must be a non-empty list of URLs"),
         (
             {"sources": ["example.org/page"]},
-            "field 'sources' = 'example.org/page': not a well-formed http(s) URL",
+            "field 'sources' = 'example.org/page': not an acceptable http(s) URL",
         ),
-        ({"sources": ["https://exa mple.org"]}, "not a well-formed http(s) URL"),
-        ({"sources": ["ftp://example.org/x"]}, "not a well-formed http(s) URL"),
+        ({"sources": ["https://exa mple.org"]}, "not an acceptable http(s) URL"),
+        ({"sources": ["ftp://example.org/x"]}, "not an acceptable http(s) URL"),
         ({"layer": "camps"}, "field 'layer' = 'camps': expected 'events'"),
         ({"name": ""}, "field 'name' = '': must be a non-empty text"),
         ({"notes": None}, "field 'notes' = None: must be text"),
