@@ -123,7 +123,7 @@ def run_app(extra: list[str]) -> int:
     """Start the app on the bundled data (replaces this process)."""
     setup()
     os.chdir(ROOT)
-    args = [str(BIN / "streamlit"), "run", "mapapp/app.py", *extra]
+    args = [str(BIN / "streamlit"), "run", "mapapp/server.py", *extra]
     os.execv(args[0], args)
     return 0
 

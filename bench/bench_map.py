@@ -10,7 +10,8 @@ median / min / max / n in milliseconds:
 
 1. a date step (ArrowRight on the slider) until the map shows the next day,
    with the map updated in place (the app's default);
-2. the same with ``&render=full``, where the app re-creates the map at every rerun;
+2. the same with ``&render=full`` (honoured only on the benchmark's own server,
+   started with ``MAPAPP_BENCHMARK=1``), where the app re-creates the map at every rerun;
 3. a cold page load (new browser context, empty cache) until every layer is drawn.
 
 "The map shows day D" means: the map iframe's ``window.__mapappDay == D``. The
@@ -136,7 +137,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(timeout: float = 90.0) -> Iterator[str]:
-    """Start ``streamlit run mapapp/app.py`` on a free port; stop it on exit, also on error.
+    """Start ``streamlit run mapapp/server.py`` on a free port; stop it on exit, also on error.
+
+    The server runs with ``MAPAPP_BENCHMARK=1``, the only way its links take
+    ``render=full`` (the slow baseline measured against).
 
     Parameters
     ----------
@@ -160,7 +164,7 @@ def running_app(timeout: float = 90.0) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        "mapapp/app.py",
+        "mapapp/server.py",
         "--server.port",
         str(port),
         "--server.address",
@@ -170,7 +174,8 @@ def running_app(timeout: float = 90.0) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    proc = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "MAPAPP_BENCHMARK": "1"}
+    proc = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

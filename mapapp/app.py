@@ -16,6 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import datetime as dt
+import logging
+import os
 import time
 
 import altair as alt
@@ -35,6 +37,12 @@ PAGE_CSS = """<style>
 </style>"""
 #: Play speeds: label → seconds between steps of one day.
 SPEEDS = {"Slow: 2 s a day": 2.0, "1 s a day": 1.0, "Fast: ½ s a day": 0.5}
+DEFAULT_SPEED = "1 s a day"
+#: Set (to anything) in the server's environment by the benchmark: only then does
+#: the link's ``render=full`` switch on the slow full re-render it compares with.
+BENCH_ENV = "MAPAPP_BENCHMARK"
+#: The longest notice text shown for a link's parameter.
+LOG = logging.getLogger("mapapp")
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
@@ -50,7 +58,9 @@ def publish(_dataset: data.Dataset, data_dir: str, prefix: str) -> dict[str, str
     ``data_dir`` keys the cache (the dataset itself is not hashed). Returns
     layer id → URL of its display GeoJSON.
     """
-    assets.publish_vendor_files()
+    # Day drawings accumulate as readers visit days: start each process by
+    # removing those nobody used for a day.
+    assets.remove_stale_files()
     js, css = assets.vendor_links(prefix)
     # Process-global: every folium map of this app loads its code from here, not a CDN.
     folium.Map.default_js = js
@@ -84,7 +94,7 @@ def day_layer_group(view: dayview.DayView, layer_id: str, urls: dict[str, str], 
     """
     version = view.versions[layer_id]
     name = f"{layer_id}-day.{version}.geojson"
-    assets.ensure_file(assets.STATIC_DIR / "data" / name, view.bodies[layer_id])
+    assets.ensure_file(assets.data_files_dir() / name, view.bodies[layer_id])
     sent = st.session_state.setdefault("sent", {})
     # The naive full re-render (benchmark baseline) starts a new map each time: always send.
     embed = sent.get(layer_id) != version or st.session_state.render_mode == "full"
@@ -142,23 +152,46 @@ def show_data_problems(error: data.DataError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None)
 
 
-# --- state: callbacks run before the script, so they may set widget values ---------
+# --- state -------------------------------------------------------------------------
+# The view lives in plain session keys (``view_*``), never in widget keys alone:
+# Streamlit drops the state of widgets a run did not reach, so a run cut short by
+# a new click (before the sidebar was drawn) would otherwise reset the day and
+# switch every layer off. Each widget is seeded from the view before it is drawn,
+# and its callback writes the view back. Callbacks run before the script.
+
+
+def _seed(widget_key: str, value: object) -> None:
+    """Show the view's value in a widget about to be drawn."""
+    st.session_state[widget_key] = value
+
+
+def _from_widget(widget_key: str, view_key: str) -> None:
+    st.session_state[view_key] = st.session_state[widget_key]
+
+
+def _from_layer_box(layer_id: str) -> None:
+    shown = set(st.session_state.view_layers)
+    if st.session_state[f"layer_{layer_id}"]:
+        shown.add(layer_id)
+    else:
+        shown.discard(layer_id)
+    st.session_state.view_layers = tuple(spec.id for spec in toggleable() if spec.id in shown)
 
 
 def _shift(days: int) -> None:
-    st.session_state.day = timeline.step(st.session_state.day, days)
+    st.session_state.view_day = timeline.step(st.session_state.view_day, days)
 
 
 def _jump(target: dt.date | None) -> None:
     if target is not None:
-        st.session_state.day = target
+        st.session_state.view_day = target
 
 
 def _toggle_play() -> None:
     st.session_state.playing = not st.session_state.get("playing", False)
     st.session_state.last_step = time.monotonic()
-    if st.session_state.playing and st.session_state.day >= timeline.CRISIS_END:
-        st.session_state.day = timeline.CRISIS_START
+    if st.session_state.playing and st.session_state.view_day >= timeline.CRISIS_END:
+        st.session_state.view_day = timeline.CRISIS_START
 
 
 def _go_to(places: dict[str, tuple[float, float]]) -> None:
@@ -168,20 +201,20 @@ def _go_to(places: dict[str, tuple[float, float]]) -> None:
 
 
 def _focus(day: dt.date, lat: float, lon: float) -> None:
-    st.session_state.day = day
+    st.session_state.view_day = day
     st.session_state.focus = (lat, lon)
     st.session_state.playing = False
 
 
 def init_state() -> None:
     """First run of a session: take the view from the URL, with a notice on bad values."""
-    if "day" in st.session_state:
+    if "view_day" in st.session_state:
         return
-    view, notices = urlstate.parse(st.query_params.to_dict())
-    st.session_state.day = view.day
-    for spec in toggleable():
-        st.session_state[f"layer_{spec.id}"] = spec.id in view.layers
-    st.session_state.basemap = view.basemap
+    view, notices = urlstate.parse(st.query_params.to_dict(), allow_render=bool(os.environ.get(BENCH_ENV)))
+    st.session_state.view_day = view.day
+    st.session_state.view_layers = tuple(view.layers)
+    st.session_state.view_basemap = view.basemap
+    st.session_state.view_speed = DEFAULT_SPEED
     st.session_state.render_mode = view.render
     st.session_state.notices = notices
     st.session_state.playing = False
@@ -191,10 +224,10 @@ def advance_if_playing() -> None:
     """Apply a tick of Play (set by the ticker) before the slider is drawn."""
     if st.session_state.pop("tick", False) and st.session_state.get("playing"):
         st.session_state.last_step = time.monotonic()
-        if st.session_state.day >= timeline.CRISIS_END:
+        if st.session_state.view_day >= timeline.CRISIS_END:
             st.session_state.playing = False
         else:
-            st.session_state.day = timeline.step(st.session_state.day, 1)
+            st.session_state.view_day = timeline.step(st.session_state.view_day, 1)
 
 
 def ticker(seconds: float) -> None:
@@ -252,15 +285,21 @@ def sidebar(places: dict[str, tuple[float, float]]) -> None:
             "camps, emergency zones and fences, Aug 2020 – Dec 2022. Every feature has its "
             "dates, its precision and its sources: click it."
         )
+        _seed("day", st.session_state.view_day)
         st.slider(
             "Date",
             min_value=timeline.CRISIS_START,
             max_value=timeline.CRISIS_END,
             format="D MMM YYYY",
             key="day",
+            on_change=_from_widget,
+            args=("day", "view_day"),
         )
-        speed = st.selectbox("Play speed", list(SPEEDS), index=1, key="speed")
-        st.session_state.play_interval = SPEEDS[speed]
+        _seed("speed", st.session_state.view_speed)
+        st.selectbox(
+            "Play speed", list(SPEEDS), key="speed", on_change=_from_widget, args=("speed", "view_speed")
+        )
+        st.session_state.play_interval = SPEEDS[st.session_state.view_speed]
         st.selectbox(
             "Go to a place",
             ["", *sorted(places)],
@@ -272,8 +311,17 @@ def sidebar(places: dict[str, tuple[float, float]]) -> None:
         )
         st.subheader("Layers")
         for spec in toggleable():
-            st.checkbox(spec.title, key=f"layer_{spec.id}")
-        st.radio("Basemap", options=list(render.BASEMAPS), format_func=render.BASEMAPS.get, key="basemap")
+            _seed(f"layer_{spec.id}", spec.id in st.session_state.view_layers)
+            st.checkbox(spec.title, key=f"layer_{spec.id}", on_change=_from_layer_box, args=(spec.id,))
+        _seed("basemap", st.session_state.view_basemap)
+        st.radio(
+            "Basemap",
+            options=list(render.BASEMAPS),
+            format_func=render.BASEMAPS.get,
+            key="basemap",
+            on_change=_from_widget,
+            args=("basemap", "view_basemap"),
+        )
 
 
 def show_figures(view: dayview.DayView) -> None:
@@ -292,7 +340,7 @@ def show_figures(view: dayview.DayView) -> None:
 def _metric(column, figure: figures.Figure) -> None:
     """One figure: value, what it counts and its source links."""
     column.metric(figure.label, figure.value)
-    links = " ".join(f"[[{n}]]({url})" for n, url in enumerate(figure.sources, start=1))
+    links = " ".join(f"[\\[{n}\\]]({render.md_url(url)})" for n, url in enumerate(figure.sources, start=1))
     column.caption(render.md_escape(figure.detail) + (f" Sources: {links}" if links else ""))
 
 
@@ -384,7 +432,17 @@ def show_chart(dataset: data.Dataset, day: dt.date) -> None:
     monthly = dataset.monthly
     metrics = [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
     if metrics:
-        metric = st.selectbox("Monthly figure", metrics, format_func=figures.metric_words, key="chart_metric")
+        if st.session_state.get("view_chart_metric") not in metrics:
+            st.session_state.view_chart_metric = metrics[0]
+        _seed("chart_metric", st.session_state.view_chart_metric)
+        metric = st.selectbox(
+            "Monthly figure",
+            metrics,
+            format_func=figures.metric_words,
+            key="chart_metric",
+            on_change=_from_widget,
+            args=("chart_metric", "view_chart_metric"),
+        )
         if st.session_state.get("chart_ready"):
             spec = with_day_marker(chart_spec(dataset, str(dataset.directory), metric), day)
             st.vega_lite_chart(spec, width="stretch")
@@ -467,8 +525,21 @@ network; the OpenStreetMap tiles do.
 
 
 def main() -> None:
-    """Build the page."""
+    """Build the page; a failure shows a short message, its details go to the server's log."""
     st.set_page_config(page_title="Belarus–EU border crisis map", page_icon="🗺️", layout="wide")
+    try:
+        page()
+    except Exception:  # Streamlit's own stop and rerun are BaseExceptions and pass through
+        reference = f"{time.time():.0f}"
+        LOG.exception("the page failed (reference %s)", reference)
+        st.error(
+            "Something went wrong while drawing this page, and the map cannot be shown. "
+            f"Reload the page to try again. The server's log has the details (reference {reference})."
+        )
+
+
+def page() -> None:
+    """The map, its controls and the panels beside it."""
     try:
         dataset = load()
     except data.DataError as error:
@@ -476,23 +547,24 @@ def main() -> None:
         st.stop()
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     directory = str(dataset.directory)
-    prefix = assets.static_prefix(st.get_option("server.baseUrlPath") or "")
+    prefix = assets.static_prefix()
     urls = publish(dataset, directory, prefix)
     init_state()
     advance_if_playing()
     # The map is built first and the controls after it (into places kept above it),
     # so a date step's map reaches the browser before the rest of the page is made.
     # The controls' values are already in the session state when a run starts.
-    day = st.session_state.day
-    visible = [spec.id for spec in toggleable() if st.session_state.get(f"layer_{spec.id}")]
-    basemap = st.session_state.get("basemap", "offline")
+    day = st.session_state.view_day
+    visible = list(st.session_state.view_layers)
+    basemap = st.session_state.view_basemap
 
     # Said while the view is the one the link opened; a step or a toggle clears them.
     view_now = (day, tuple(visible), basemap)
     if st.session_state.setdefault("notice_view", view_now) != view_now:
         st.session_state.notices = []
     for notice in st.session_state.get("notices", []):
-        st.warning(notice, icon="⚠️")
+        # A notice quotes the link's own values: shown as text, never as Markdown.
+        st.warning(render.md_escape(notice), icon="⚠️")
     heading, controls = st.container(), st.container()
     if not visible:
         st.info("No layer is switched on: choose layers in the sidebar.")
@@ -501,11 +573,13 @@ def main() -> None:
     view = views.get(dataset, day)
     frames = {layer_id: frame for layer_id, frame in view.frames.items() if layer_id in visible}
     # Each layer is kept on the map and redrawn only when its drawing changes.
-    if st.session_state.get("sent_to") != (basemap, st.session_state.render_mode):
-        # A new map (another basemap) keeps nothing yet: send every drawing again.
+    if st.session_state.get("sent_to") != st.session_state.render_mode:
+        # A new map keeps nothing yet: send every drawing again.
         st.session_state.sent = {}
-        st.session_state.sent_to = (basemap, st.session_state.render_mode)
-    groups = [
+        st.session_state.sent_to = st.session_state.render_mode
+    # The basemap is kept like a layer: switching it keeps the reader's zoom and pan.
+    groups = [render.basemap_group(basemap, urls[COUNTRIES.id])]
+    groups += [
         render.feature_group(LAYERS[layer_id], url=urls[layer_id], version=urls[layer_id])
         if layer_id in urls
         else day_layer_group(view, layer_id, urls, prefix)
@@ -515,11 +589,11 @@ def main() -> None:
     # keeps the list non-empty, which streamlit-folium needs to remove the last layer.
     legend = folium.FeatureGroup(name="legend", control=False)
     render.LegendUpdate(
-        legend_of(view, directory, day, tuple(frames)), day.isoformat(), keys=list(frames)
+        legend_of(view, directory, day, tuple(frames)), day.isoformat(), keys=[render.BASEMAP_KEY, *frames]
     ).add_to(legend)
     groups.append(legend)
 
-    fmap = render.base_map(basemap, urls[COUNTRIES.id])
+    fmap = render.base_map()
     focus = st.session_state.get("focus")
     map_args = {"center": focus, "zoom": 10} if focus else {}
     if st.session_state.render_mode == "full":

@@ -1,11 +1,12 @@
 """Files the browser fetches from the app itself, never from a CDN.
 
-Streamlit serves ``mapapp/static/`` at ``<baseUrlPath>/app/static/`` when
-``server.enableStaticServing`` is on (see ``.streamlit/config.toml``). Leaflet
-and jQuery are copied there from their installed XStatic packages (so no
-third-party code is committed), and the heavy static layers are written there
-as GeoJSON so the browser fetches them once instead of at every rerun.
-Nothing here touches the network.
+The app is served by :mod:`mapapp.server`, which adds file routes under
+:data:`URL_PREFIX` to Streamlit: Leaflet and jQuery straight from their
+installed XStatic packages (no third-party code is committed or copied), our
+stylesheet from the package, and the files the app generates (layers and
+day drawings as GeoJSON) from a cache folder outside the package. Nothing is
+written into the package at run time, so a read-only install works. Nothing
+here touches the network.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -21,58 +21,84 @@ from pathlib import Path
 import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: Our own committed files for the map (its stylesheet); read, never written.
+PACKAGE_STATIC = Path(__file__).resolve().parent / "static"
 VENDOR_PACKAGES = {"leaflet": xs_leaflet, "jquery": xs_jquery}
 #: Our own stylesheet for the map (labels, legend), committed in static/.
 MAP_CSS = "map.css"
-#: Older versions of a published layer are removed after this long (seconds);
-#: not at once, since another app process may still be serving them.
+#: Where the file routes live on the app's server.
+URL_PREFIX = "/mapapp-files"
+#: Environment variable naming the cache folder for generated files.
+CACHE_ENV = "MAPAPP_CACHE_DIR"
+#: Generated files unused for this long are removed (seconds); not sooner, since
+#: another app process or an open page may still use them.
 STALE_AFTER_S = 24 * 3600
 
 
-def static_prefix(base_url_path: str = "") -> str:
-    """URL path under which Streamlit serves ``static/`` (``/app/static`` at the root)."""
-    base = base_url_path.strip("/")
-    return f"/{base}/app/static" if base else "/app/static"
+def cache_dir() -> Path:
+    """The folder for generated files: ``$MAPAPP_CACHE_DIR``, else the user's cache folder.
+
+    The user's cache is ``$XDG_CACHE_HOME/border-crisis-map`` (default
+    ``~/.cache/border-crisis-map``). When that cannot be created or written,
+    a folder of this user's in the system's temporary folder is used.
+    """
+    given = os.environ.get(CACHE_ENV)
+    if given:
+        return Path(given)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    for candidate in (
+        base / "border-crisis-map",
+        Path(tempfile.gettempdir()) / f"border-crisis-map-{os.getuid()}",
+    ):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    raise OSError(f"no writable cache folder: set {CACHE_ENV} to one")
+
+
+def data_files_dir() -> Path:
+    """Where generated GeoJSON files are written (served at ``URL_PREFIX/data``)."""
+    return cache_dir() / "data"
+
+
+def static_prefix() -> str:
+    """URL path of the app's file routes (see :mod:`mapapp.server`)."""
+    return URL_PREFIX
 
 
 def _vendor_dir(name: str) -> str:
-    """Folder name of a vendored package, versioned so a browser cache never goes stale."""
+    """URL folder of a vendored package, versioned so a browser cache never goes stale."""
     return f"{name}-{VENDOR_PACKAGES[name].VERSION}"
 
 
-def publish_vendor_files(static_dir: Path = STATIC_DIR) -> None:
-    """Copy Leaflet and jQuery from their installed packages into ``static_dir/vendor``.
+def file_routes() -> list[tuple[str, Path]]:
+    """(URL path, folder) pairs the server serves as static files.
 
-    Idempotent and safe when two processes start at once: each package is
-    copied to a temporary folder and renamed into place.
-
-    Parameters
-    ----------
-    static_dir
-        The folder Streamlit serves (``mapapp/static``).
+    Returns
+    -------
+    list of tuple
+        Leaflet and jQuery from their installed packages, the package's own
+        static files, and the generated data files in the cache folder
+        (created here if missing).
     """
-    vendor = static_dir / "vendor"
-    vendor.mkdir(parents=True, exist_ok=True)
-    for name, package in VENDOR_PACKAGES.items():
-        target = vendor / _vendor_dir(name)
-        if target.is_dir():
-            continue
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=vendor))
-        shutil.copytree(package.BASE_DIR, tmp, dirs_exist_ok=True)
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process won the race
-            shutil.rmtree(tmp, ignore_errors=True)
+    data = data_files_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    routes = [
+        (f"{URL_PREFIX}/vendor/{_vendor_dir(name)}", Path(p.BASE_DIR)) for name, p in VENDOR_PACKAGES.items()
+    ]
+    return [*routes, (f"{URL_PREFIX}/static", PACKAGE_STATIC), (f"{URL_PREFIX}/data", data)]
 
 
-def vendor_links(prefix: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def vendor_links(prefix: str = URL_PREFIX) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Script and stylesheet URLs for folium, all served by the app.
 
     Parameters
     ----------
     prefix
-        URL path of the static folder (:func:`static_prefix`).
+        URL path of the file routes (:func:`static_prefix`).
 
     Returns
     -------
@@ -82,12 +108,12 @@ def vendor_links(prefix: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
     leaflet = f"{prefix}/vendor/{_vendor_dir('leaflet')}"
     jquery = f"{prefix}/vendor/{_vendor_dir('jquery')}"
     js = [("leaflet", f"{leaflet}/leaflet.js"), ("jquery", f"{jquery}/jquery.min.js")]
-    css = [("leaflet_css", f"{leaflet}/leaflet.css"), ("mapapp_css", f"{prefix}/{MAP_CSS}")]
+    css = [("leaflet_css", f"{leaflet}/leaflet.css"), ("mapapp_css", f"{prefix}/static/{MAP_CSS}")]
     return js, css
 
 
-def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path = STATIC_DIR) -> str:
-    """Write a FeatureCollection under ``static_dir/data`` and return its URL.
+def publish_geojson(name: str, collection: dict, prefix: str, folder: Path | None = None) -> str:
+    """Write a FeatureCollection into the data files folder and return its URL.
 
     Parameters
     ----------
@@ -96,9 +122,9 @@ def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path =
     collection
         The GeoJSON to serve.
     prefix
-        URL path of ``static_dir`` (:func:`static_prefix`).
-    static_dir
-        Folder Streamlit serves.
+        URL path of the file routes (:func:`static_prefix`).
+    folder
+        Where to write; default :func:`data_files_dir`.
 
     Returns
     -------
@@ -110,19 +136,33 @@ def publish_geojson(name: str, collection: dict, prefix: str, static_dir: Path =
     """
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:12]
-    folder = static_dir / "data"
+    folder = folder or data_files_dir()
     path = folder / f"{name}.{digest}.geojson"
     ensure_file(path, body)
     _remove_stale_versions(folder, name, keep=path)
     return f"{prefix}/data/{path.name}"
 
 
+#: A file in use has its time refreshed at most this often (seconds).
+TOUCH_EVERY_S = 3600
+
+
 def ensure_file(path: Path, body: bytes) -> None:
     """Write ``body`` to ``path`` unless it is there (atomically, world-readable).
 
-    Cheap when the file exists (one ``stat``).
+    Cheap when the file exists (one ``stat``); a file in use has its time
+    refreshed now and then, so :func:`remove_stale_files` keeps it.
     """
-    if path.exists():
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        modified = None
+    if modified is not None:
+        if time.time() - modified > TOUCH_EVERY_S:
+            try:
+                os.utime(path)
+            except OSError:  # removed meanwhile, or not ours: it is written again when needed
+                pass
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
@@ -142,3 +182,22 @@ def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:
                     old.unlink()
             except FileNotFoundError:  # removed by another process
                 pass
+
+
+def remove_stale_files(folder: Path | None = None, older_than_s: float = STALE_AFTER_S) -> int:
+    """Delete generated files not used for ``older_than_s`` seconds; returns how many.
+
+    Day drawings are written as readers visit days, so without this the cache
+    would only grow.
+    """
+    folder = folder or data_files_dir()
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for path in folder.glob("*.geojson"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed by another process
+            pass
+    return removed

@@ -189,7 +189,9 @@ def check_layer(spec: LayerSpec, doc: dict, label: str) -> list[schema.Problem]:
     problems.extend(_check_values(spec, doc["features"], label))
     if len(doc["features"]) < spec.min_features:
         problems.append(
-            schema.Problem(label, None, "features", len(doc["features"]), f"needs at least {spec.min_features}")
+            schema.Problem(
+                label, None, "features", len(doc["features"]), f"needs at least {spec.min_features}"
+            )
         )
     if spec.colour_by and spec.colours:
         # A value without a colour would be drawn unexplained by the legend.
@@ -376,7 +378,9 @@ def validate_directory(
     return frames, monthly, problems
 
 
-def _read_layer(spec: LayerSpec, path: Path, label: str) -> tuple[list[schema.Problem], gpd.GeoDataFrame | None]:
+def _read_layer(
+    spec: LayerSpec, path: Path, label: str
+) -> tuple[list[schema.Problem], gpd.GeoDataFrame | None]:
     """Problems of one layer file, and its frame when it has none."""
     doc, found = read_collection(path, label)
     if doc is None:
@@ -400,8 +404,10 @@ def _guarded(label: str, read, *args):
     """
     try:
         return read(*args)
-    except Exception as exc:  # noqa: BLE001 - reported as a problem of this file, never lost
-        return [schema.Problem(label, None, None, None, f"could not be checked ({type(exc).__name__}: {exc})")], None
+    except Exception as exc:  # reported as a problem of this file, never lost
+        return [
+            schema.Problem(label, None, None, None, f"could not be checked ({type(exc).__name__}: {exc})")
+        ], None
 
 
 def _stray_files(directory: Path) -> list[schema.Problem]:
@@ -415,7 +421,9 @@ def _stray_files(directory: Path) -> list[schema.Problem]:
             continue
         label = f"{directory.name}/{name}"
         if name.lower() in by_lower:
-            message = f"is not read: the file must be named {by_lower[name.lower()]!r} (names are case-sensitive)"
+            message = (
+                f"is not read: the file must be named {by_lower[name.lower()]!r} (names are case-sensitive)"
+            )
         else:
             message = "not a layer of the registry (add a LayerSpec in mapapp/layers.py)"
         problems.append(schema.Problem(label, None, None, None, message))

@@ -118,7 +118,7 @@ def _inline_assets() -> str:
             parts.append(f"<script>{_read(base, 'leaflet.js')}</script>")
         else:
             parts.append(f"<script>{_read(base, 'jquery.min.js')}</script>")
-    parts.append(f"<style>{(assets.STATIC_DIR / assets.MAP_CSS).read_text(encoding='utf-8')}</style>")
+    parts.append(f"<style>{(assets.PACKAGE_STATIC / assets.MAP_CSS).read_text(encoding='utf-8')}</style>")
     return "\n".join(parts)
 
 
@@ -154,7 +154,8 @@ def standalone_html(
     )
     title = f"Belarus–EU border crisis: the map on {day.day} {day:%B %Y}"
     fmap.get_root().header.add_child(render.literal_element(_inline_assets()), name="mapapp_assets")
-    fmap.get_root().header.add_child(render.literal_element(f"<title>{render.esc(title)}</title>"), name="mapapp_title")
+    page_title = render.literal_element(f"<title>{render.esc(title)}</title>")
+    fmap.get_root().header.add_child(page_title, name="mapapp_title")
     render.GeoJsonLayer(render.backdrop_collection(countries), interactive=False).add_to(fmap)
     render.MapSetup(True, render.OSM_ATTRIBUTION).add_to(fmap)
     render.Legend().add_to(fmap)

@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -76,10 +77,10 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def js_literal(value: object) -> str:
-    """A JavaScript literal of ``value`` that is inert wherever it is placed.
+    r"""A JavaScript literal of ``value`` that is inert wherever it is placed.
 
     JSON (ASCII only), with every character of :data:`_JS_UNSAFE` inside
-    strings written as a ``\\uXXXX`` escape. The browser reads the same text
+    strings written as a ``\uXXXX`` escape. The browser reads the same text
     back; no template engine and no HTML parser sees data text as syntax.
     This is the only way data enters the map's script templates.
     """
@@ -141,6 +142,22 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
 def md_escape(value: object) -> str:
     """Escape text for Streamlit Markdown, so data never becomes a link, image or formula."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+
+
+#: Characters a URL keeps as they are inside a Markdown link; every other one is
+#: percent-encoded, so a URL can never close the link or open an image or formula.
+_MD_URL_SAFE = "/:?#&=%~+,;@-._"
+
+
+def md_url(url: object) -> str:
+    """A URL for the target of a Markdown link, percent-encoded where it could end the link.
+
+    Letters, digits and ``/:?#&=%~+,;@-._`` are kept. Only http(s) URLs are
+    kept; anything else becomes ``#`` (a link to nowhere).
+    """
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return "#"
+    return quote(url, safe=_MD_URL_SAFE)
 
 
 def source_link(url: object) -> str:
@@ -676,6 +693,11 @@ class GeoJsonLayer(DataMacro):
         })();
         {%- if this.key %}
             layer.addTo({{ this.map_name }});
+            {%- if this.backdrop %}
+            // The offline basemap: its sea colour comes with it.
+            {{ this.map_name }}.getContainer().classList.add('mapapp-offline');
+            layer.bringToBack();
+            {%- endif %}
             kept[{{ this.key|js }}] = {version: {{ this.version|js }}, layer: layer};
             {{ this.get_name() }} = layer;
         })();
@@ -695,9 +717,11 @@ class GeoJsonLayer(DataMacro):
         popups: str | None = None,
         key: str | None = None,
         version: str | None = None,
+        backdrop: bool = False,
     ):
         super().__init__()
         self._name = "GeoJsonLayer"
+        self.backdrop = backdrop
         self.data = data if data is not None else {"type": "FeatureCollection", "features": []}
         self.url = url
         self.shapes = shapes
@@ -976,11 +1000,61 @@ def backdrop_collection(countries: gpd.GeoDataFrame) -> dict:
     }
 
 
-def base_map(
-    basemap: str,
-    countries_url: str,
-) -> folium.Map:
-    """The map that stays the same across date steps and toggles.
+#: OpenStreetMap's tiles and their attribution (the online basemap).
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" '
+    'rel="noopener noreferrer">OpenStreetMap</a> contributors'
+)
+#: The key under which the basemap is kept on the map (like a layer, see GeoJsonLayer).
+BASEMAP_KEY = "basemap"
+
+
+class KeptTiles(DataMacro):
+    """A tile layer kept on the map under :data:`BASEMAP_KEY` until another basemap replaces it."""
+
+    _template = _TEMPLATES.from_string(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = null;
+        (function () {
+            var kept = window.__mapappKept = window.__mapappKept || {};
+            var map = {{ this.map_name }};
+            var old = kept[{{ this.key|js }}];
+            if (old && old.version === {{ this.version|js }}) {
+                if (!map.hasLayer(old.layer)) { old.layer.addTo(map); }
+                return;
+            }
+            if (old) { map.removeLayer(old.layer); }
+            var layer = L.tileLayer({{ this.url|js }}, {attribution: {{ this.attribution|js }}, maxZoom: 19});
+            layer.addTo(map);
+            map.getContainer().classList.remove('mapapp-offline');
+            kept[{{ this.key|js }}] = {version: {{ this.version|js }}, layer: layer};
+            window.__mapappRedrawn = true;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str, attribution: str, key: str = BASEMAP_KEY):
+        super().__init__()
+        self._name = "KeptTiles"
+        self.url = url
+        self.attribution = attribution
+        self.key = key
+        self.version = f"tiles:{url}"
+
+    @property
+    def map_name(self) -> str:
+        """The variable of the map the tiles are on."""
+        name = _map_name(self)
+        if name == "null":
+            raise ValueError("KeptTiles must be inside a folium.Map")
+        return name
+
+
+def basemap_group(basemap: str, countries_url: str) -> folium.FeatureGroup:
+    """The basemap as a group kept on the map like a layer, so switching it keeps zoom and pan.
 
     Parameters
     ----------
@@ -990,10 +1064,35 @@ def base_map(
     countries_url
         URL of the country backdrop (:func:`backdrop_collection`).
 
+    Returns
+    -------
+    folium.FeatureGroup
+        An empty shell for streamlit-folium; its element draws the basemap
+        under the layers, or keeps the one already drawn.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {tuple(BASEMAPS)}, not {basemap!r}")
-    offline = basemap == "offline"
+    group = folium.FeatureGroup(name="basemap", overlay=True, control=False)
+    if basemap == "offline":
+        GeoJsonLayer(
+            url=countries_url,
+            interactive=False,
+            key=BASEMAP_KEY,
+            version=f"outlines:{countries_url}",
+            backdrop=True,
+        ).add_to(group)
+    else:
+        KeptTiles(OSM_TILES, OSM_TILES_ATTRIBUTION).add_to(group)
+    return group
+
+
+def base_map() -> folium.Map:
+    """The map that stays the same across date steps, toggles and basemap switches.
+
+    It holds no basemap and no layer: those come as kept groups
+    (:func:`basemap_group`, :func:`feature_group`), so the map itself, its
+    zoom and its pan survive every change.
+    """
     fmap = folium.Map(
         location=CENTER,
         zoom_start=ZOOM,
@@ -1003,10 +1102,6 @@ def base_map(
         max_zoom=16,
         prefer_canvas=False,
     )
-    if offline:
-        GeoJsonLayer(url=countries_url, interactive=False).add_to(fmap)
-    else:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
-    MapSetup(offline, OSM_ATTRIBUTION).add_to(fmap)
+    MapSetup(False, OSM_ATTRIBUTION).add_to(fmap)
     Legend().add_to(fmap)
     return fmap

@@ -108,7 +108,7 @@ def url_problem(value: object) -> str | None:
         return f"longer than {MAX_URL_LENGTH} characters"
     if not _URL_CHARS.fullmatch(value):
         bad = next(c for c in value if not _URL_CHARS.fullmatch(c))
-        return f"has a character that must be percent-encoded ({ascii(bad)})"
+        return f"has a character that must be percent-encoded ({bad!a})"
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https"):
         return "must start with http:// or https://"
@@ -231,7 +231,12 @@ def check_geometry(
 
 def _inside(bounds: tuple[float, ...], region: tuple[float, float, float, float]) -> bool:
     """Whether a (minx, miny, maxx, maxy) box lies within ``region``."""
-    return region[0] <= bounds[0] and bounds[2] <= region[2] and region[1] <= bounds[1] and bounds[3] <= region[3]
+    return (
+        region[0] <= bounds[0]
+        and bounds[2] <= region[2]
+        and region[1] <= bounds[1]
+        and bounds[3] <= region[3]
+    )
 
 
 def _check_region(
@@ -433,7 +438,12 @@ def check_number(
 
 def check_positive(file: str, fid: str | None, name: str, value: object) -> list[Problem]:
     """A length or count that must be known: a finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         return [Problem(file, fid, name, value, "must be a number > 0 (it cannot be unknown)")]
     return []
 

@@ -2,23 +2,42 @@
 
 Parsing never fails: a malformed or unknown parameter falls back to its
 default and yields a notice for the reader, so a shared link that went stale
-still opens the map.
+still opens the map. A notice quotes the value it rejects as plain text, cut
+to :data:`SHOWN_CHARS` characters; the page shows it as text, never as Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from mapapp import timeline
 from mapapp.layers import toggleable
 from mapapp.render import BASEMAPS
+from mapapp.schema import parse_iso_date
 
 #: Render modes: ``inplace`` (the app) and ``full`` (a new map at every step,
-#: kept for the benchmark's comparison).
+#: kept for the benchmark's comparison; honoured only on a benchmark's server).
 RENDER_MODES = ("inplace", "full")
-KNOWN = ("date", "layers", "basemap", "render")
+KNOWN = ("date", "layers", "basemap")
+#: The most characters of a rejected value a notice quotes.
+SHOWN_CHARS = 40
+#: The most unknown names a notice lists.
+SHOWN_NAMES = 5
+
+
+def shown(value: object) -> str:
+    """A value from the link as a notice quotes it: quoted, one line, at most ``SHOWN_CHARS``.
+
+    Control, format (bidi, zero-width) and line characters are dropped, so a
+    value cannot reorder or hide the notice's own words.
+    """
+    text = "".join(c for c in str(value) if unicodedata.category(c)[0] not in "CZ" or c == " ")
+    if len(text) > SHOWN_CHARS:
+        text = text[: SHOWN_CHARS - 1] + "…"
+    return f"“{text}”"
 
 
 def default_layers() -> list[str]:
@@ -36,13 +55,16 @@ class View:
     render: str = "inplace"
 
 
-def parse(params: dict[str, str]) -> tuple[View, list[str]]:
+def parse(params: dict[str, str], allow_render: bool = False) -> tuple[View, list[str]]:
     """The view a URL asks for, and a notice for every value that was not usable.
 
     Parameters
     ----------
     params
         Query parameters (name → value).
+    allow_render
+        Take ``render`` from the link (the benchmark's server only); otherwise
+        it is an unknown parameter like any other.
 
     Returns
     -------
@@ -54,33 +76,52 @@ def parse(params: dict[str, str]) -> tuple[View, list[str]]:
     if "date" in params:
         try:
             day = timeline.parse_day(params["date"])
-        except timeline.DateOutOfRange as exc:
-            notices.append(f"The link's date was not used ({exc}); showing {day:%d %b %Y}.")
+        except timeline.DateOutOfRange:
+            period = f"{timeline.CRISIS_START:%d %b %Y} – {timeline.CRISIS_END:%d %b %Y}"
+            why = (
+                "it is not a day written YYYY-MM-DD"
+                if parse_iso_date(params["date"]) is None
+                else f"it is outside the map's period ({period})"
+            )
+            notices.append(
+                f"The link's date {shown(params['date'])} was not used: {why}; showing {day:%d %b %Y}."
+            )
     layers = default_layers()
     if "layers" in params:
         known = [spec.id for spec in toggleable()]
-        asked = [p.strip() for p in params["layers"].split(",") if p.strip()]
-        unknown = [p for p in asked if p not in known]
+        raw = params["layers"]
+        asked = [p.strip() for p in raw.split(",") if p.strip()]
+        unknown = list(dict.fromkeys(p for p in asked if p not in known))
         if unknown:
+            names = ", ".join(shown(name) for name in unknown[:SHOWN_NAMES])
+            more = f" and {len(unknown) - SHOWN_NAMES} more" if len(unknown) > SHOWN_NAMES else ""
             notices.append(
-                f"Unknown layer(s) in the link ignored: {', '.join(unknown)}. "
-                f"Known layers: {', '.join(known)}."
+                f"Unknown layer(s) in the link ignored: {names}{more}. Known layers: {', '.join(known)}."
             )
-        # An empty "layers=" is a deliberate "no layers"; only unknown names are dropped.
-        layers = [layer for layer in known if layer in asked]
+        if raw.strip() and not asked:
+            # "layers=," names nothing: a malformed value, unlike the deliberate empty "layers=".
+            notices.append(f"The link's layers {shown(raw)} name no layer; showing the default layers.")
+            layers = default_layers()
+        else:
+            layers = [layer for layer in known if layer in asked]
     basemap = params.get("basemap", "offline")
     if basemap not in BASEMAPS:
-        notices.append(f"Unknown basemap {basemap!r} in the link; using the offline basemap.")
-        basemap = "offline"
-    render = params.get("render", "inplace")
-    if render not in RENDER_MODES:
-        notices.append(f"Unknown render mode {render!r} in the link ignored.")
-        render = "inplace"
-    unknown_params = [name for name in params if name not in KNOWN]
-    if unknown_params:
         notices.append(
-            f"Unknown link parameter(s) ignored: {', '.join(unknown_params)}. "
-            "The map understands date, layers and basemap."
+            f"Unknown basemap {shown(basemap)} in the link; using the offline basemap "
+            f"(the map knows {', '.join(BASEMAPS)})."
+        )
+        basemap = "offline"
+    render = "inplace"
+    if allow_render and "render" in params:
+        render = params["render"] if params["render"] in RENDER_MODES else "inplace"
+    unknown_params = [
+        name for name in params if name not in KNOWN and not (allow_render and name == "render")
+    ]
+    if unknown_params:
+        names = ", ".join(shown(name) for name in unknown_params[:SHOWN_NAMES])
+        more = f" and {len(unknown_params) - SHOWN_NAMES} more" if len(unknown_params) > SHOWN_NAMES else ""
+        notices.append(
+            f"Unknown link parameter(s) ignored: {names}{more}. The map understands date, layers and basemap."
         )
     return View(day, layers, basemap, render), notices
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from helpers import minimal_layers, write_layers
+
+# Generated files go to a cache folder of this test run, never into the package or
+# the user's cache (the browser tests' server inherits it).
+os.environ["MAPAPP_CACHE_DIR"] = tempfile.mkdtemp(prefix="mapapp-test-cache-")
 
 
 @pytest.fixture

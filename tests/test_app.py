@@ -10,10 +10,9 @@ import pytest
 from helpers import REPO, write_layers
 from streamlit.testing.v1 import AppTest
 
-from mapapp import data
+from mapapp import assets, data, render
 
 APP = str(REPO / "mapapp" / "app.py")
-STATIC_DATA = REPO / "mapapp" / "static" / "data"
 
 
 def run_app(monkeypatch, directory=None) -> AppTest:
@@ -45,8 +44,8 @@ def drawn(at: AppTest) -> str:
     """The layers' script and the static layer files it links (not the libraries, which
     hold every feature of every day): what the map draws on the day shown."""
     script = map_args(at)["feature_group"]
-    files = re.findall(r'var url = "/app/static/data/([^"]+)"', script)
-    return script + "".join((STATIC_DATA / name).read_text(encoding="utf-8") for name in files)
+    files = re.findall(r'var url = "/mapapp-files/data/([^"]+)"', script)
+    return script + "".join((assets.data_files_dir() / name).read_text(encoding="utf-8") for name in files)
 
 
 def drawn_ids(at: AppTest) -> set[str]:
@@ -74,19 +73,19 @@ def test_page_runs_on_bundled_data(monkeypatch):
     assert heading(at) == "#### The map on 13 November 2021"
     args = map_args(at)
     # The map's code comes from the app itself, never from a CDN.
-    assert args["js_links"] and all(url.startswith("/app/static/vendor/") for url in args["js_links"])
-    assert all(url.startswith("/app/static/") for url in args["css_links"])
+    assert args["js_links"] and all(url.startswith("/mapapp-files/vendor/") for url in args["js_links"])
+    assert all(url.startswith("/mapapp-files/") for url in args["css_links"])
     assert "https://" not in args["header"] and "http://" not in args["header"]
     # Static layers are fetched by URL, not embedded.
-    assert 'var url = "/app/static/data/border_segments.' in args["feature_group"]
-    assert 'var url = "/app/static/data/countries.' in args["script"]
+    assert 'var url = "/mapapp-files/data/border_segments.' in args["feature_group"]
+    assert 'var url = "/mapapp-files/data/countries.' in args["feature_group"]
     # Every crisis layer is drawn on the peak day of the Kuźnica standoff; what does not
     # change from day to day comes from library files the browser fetches once, so the
     # rerun's message stays small.
     for layer in ("camps", "fences", "flight_routes", "emergency_zones", "crossings"):
-        assert f'"/app/static/data/{layer}-popups.' in args["feature_group"]
+        assert f'"/mapapp-files/data/{layer}-popups.' in args["feature_group"]
     for layer in ("flight_routes", "emergency_zones"):
-        assert f'"/app/static/data/{layer}-shapes.' in args["feature_group"]
+        assert f'"/mapapp-files/data/{layer}-shapes.' in args["feature_group"]
     assert "camp-kuznica-bruzgi" in drawn_ids(at)
     assert len(args["feature_group"]) < 120_000
     # The figures beside the map, each with what it counts.
@@ -105,7 +104,7 @@ def test_an_unchanged_layer_is_sent_as_a_link_not_again_as_data(monkeypatch, dat
     at.slider[0].set_value(dt.date(2021, 11, 14)).run()
     second = map_args(at)["feature_group"]
     # …and on the next day, unchanged, only linked (the browser keeps what it drew).
-    assert '"id":"z-1"' not in second and '"/app/static/data/emergency_zones-day.' in second
+    assert '"id":"z-1"' not in second and '"/mapapp-files/data/emergency_zones-day.' in second
     assert "z-1" in drawn_ids(at)
 
 
@@ -221,8 +220,8 @@ def test_switching_every_layer_off_still_sends_a_group(monkeypatch, data_dir):
     at.run()
     assert not at.exception
     groups = drawn(at)
-    # Only the legend's group is left, so the frontend clears the old groups.
-    assert "feature_group_feature_group_0" in groups and "feature_group_feature_group_1" not in groups
+    # Only the basemap's and the legend's groups are left, so the frontend clears the old groups.
+    assert "feature_group_feature_group_1" in groups and "feature_group_feature_group_2" not in groups
     for gone in ("border_segments.", "towns.", '"ev-open"'):
         assert gone not in groups
     assert at.query_params["layers"] == ""
@@ -230,11 +229,13 @@ def test_switching_every_layer_off_still_sends_a_group(monkeypatch, data_dir):
 
 def test_basemap_choice(monkeypatch, data_dir):
     at = run_app(monkeypatch, data_dir)
-    assert "tileLayer" not in map_args(at)["script"]
+    first = map_args(at)
+    assert "tileLayer" not in first["feature_group"] and "countries." in first["feature_group"]
     at.sidebar.radio(key="basemap").set_value("osm").run()
-    script = map_args(at)["script"]
-    assert "tile.openstreetmap.org" in script
-    assert "countries." not in script
+    second = map_args(at)
+    # The basemap is switched inside the same map (zoom and pan stay): only the groups change.
+    assert second["script"] == first["script"]
+    assert "tile.openstreetmap.org" in second["feature_group"] and "countries." not in second["feature_group"]
     assert at.query_params["basemap"] == "osm"
 
 
@@ -263,7 +264,8 @@ def test_bad_url_parameters_fall_back_with_a_notice(monkeypatch, data_dir):
     at.run()
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
-    assert "The link's date was not used" in notices and "ufo" in notices and "satellite" in notices
+    # The notices are Markdown source escaped whole: the link's values stay plain text.
+    assert render.md_escape("The link's date “2021-02-30” was not used") in notices and "ufo" in notices and "satellite" in notices
     assert at.sidebar.slider[0].value == dt.date(2021, 11, 13)
     assert at.sidebar.radio(key="basemap").value == "offline"
     # The URL now says what is shown.

@@ -128,22 +128,32 @@ def test_linked_layer_fetches_its_url_once_and_embeds_nothing():
     assert '"coordinates"' not in script
 
 
-def test_base_map_offline_has_no_tiles_and_draws_the_backdrop():
-    fmap = render.base_map("offline", "/app/static/data/countries.x.geojson")
-    html = fmap.get_root().render()
-    assert "tileLayer" not in html and "openstreetmap.org/{z}" not in html
-    assert 'var url = "/app/static/data/countries.x.geojson";' in html
-    assert "mapapp-offline" in html and "contributors (ODbL)" in html
+def _on_a_map(group) -> str:
+    fmap = render.base_map()
+    group.add_to(fmap)
+    return fmap.get_root().render()
 
 
-def test_base_map_online_has_osm_tiles_with_attribution():
-    html = render.base_map("osm", "/x.geojson").get_root().render()
-    assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
+def test_the_base_map_holds_no_basemap_so_switching_keeps_the_view():
+    html = render.base_map().get_root().render()
+    assert "tileLayer" not in html and "countries" not in html and "contributors (ODbL)" in html
+
+
+def test_offline_basemap_draws_the_backdrop_kept_under_the_layers():
+    html = _on_a_map(render.basemap_group("offline", "/mapapp-files/data/countries.x.geojson"))
+    assert "tileLayer" not in html and "openstreetmap.org" not in html.replace("openstreetmap.org/copyright", "")
+    assert 'var url = "/mapapp-files/data/countries.x.geojson";' in html
+    assert "mapapp-offline" in html and 'kept["basemap"]' in html and "bringToBack" in html
+
+
+def test_online_basemap_has_osm_tiles_with_attribution():
+    html = _on_a_map(render.basemap_group("osm", "/x.geojson"))
+    assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html and 'kept["basemap"]' in html
 
 
 def test_unknown_basemap_is_refused():
     with pytest.raises(ValueError, match="basemap must be one of"):
-        render.base_map("satellite", "/x.geojson")
+        render.basemap_group("satellite", "/x.geojson")
 
 
 # --- the crisis layers ----------------------------------------------------------------

@@ -29,12 +29,12 @@ def test_no_layers_is_a_valid_choice():
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"date": "2021-13-01"}, "The link's date was not used (invalid date '2021-13-01'"),
+        ({"date": "2021-13-01"}, "The link's date “2021-13-01” was not used: it is not a day written YYYY-MM-DD"),
         ({"date": "1999-01-01"}, "outside the map's period"),
-        ({"layers": "events,ufo"}, "Unknown layer(s) in the link ignored: ufo."),
-        ({"basemap": "satellite"}, "Unknown basemap 'satellite'"),
-        ({"zoom": "9"}, "Unknown link parameter(s) ignored: zoom."),
-        ({"render": "fast"}, "Unknown render mode 'fast'"),
+        ({"layers": "events,ufo"}, "Unknown layer(s) in the link ignored: “ufo”."),
+        ({"basemap": "satellite"}, "Unknown basemap “satellite”"),
+        ({"zoom": "9"}, "Unknown link parameter(s) ignored: “zoom”."),
+        ({"render": "full"}, "Unknown link parameter(s) ignored: “render”."),
     ],
 )
 def test_bad_values_fall_back_with_a_notice(params, words):
@@ -53,3 +53,25 @@ def test_write_touches_only_what_changed():
     params = {"date": "2021-11-13", "layers": "events", "basemap": "offline", "stale": "x"}
     urlstate.write(params, urlstate.View(dt.date(2021, 11, 14), ["events"], "offline"))
     assert params == {"date": "2021-11-14", "layers": "events", "basemap": "offline"}
+
+
+def test_the_slow_render_mode_is_only_for_the_benchmark_server():
+    view, notices = urlstate.parse({"render": "full"})
+    assert view.render == "inplace" and notices
+    view, notices = urlstate.parse({"render": "full"}, allow_render=True)
+    assert view.render == "full" and notices == []
+
+
+def test_a_layers_value_that_names_nothing_gets_a_notice_and_the_defaults():
+    view, notices = urlstate.parse({"layers": ","})
+    assert view.layers == urlstate.default_layers()
+    assert notices == ["The link's layers “,” name no layer; showing the default layers."]
+
+
+def test_notices_quote_values_short_and_on_one_line():
+    evil = "[log in here](https://evil.example)\n\u202e" + "x" * 100_000
+    _, notices = urlstate.parse({"layers": evil, "basemap": evil, "date": evil, evil: "1"})
+    assert len(notices) == 4
+    for notice in notices:
+        assert len(notice) < 400 and "\n" not in notice and "\u202e" not in notice
+        assert "“[log in here](https://evil.example)xxx" in notice

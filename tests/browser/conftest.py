@@ -36,29 +36,32 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start ``streamlit run mapapp/app.py`` as the README does; stop it afterwards."""
+def start_app(root: Path = REPO, env: dict | None = None, log_name: str = "streamlit.log"):
+    """Start ``streamlit run mapapp/server.py`` in ``root`` as the README does; returns (process, url).
+
+    Fails the test, naming the log, if the server does not answer within 90 s.
+    """
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
+    log = (ARTIFACTS / log_name).open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            "mapapp/app.py",
+            "mapapp/server.py",
             "--server.port",
             str(port),
             "--server.address",
             "127.0.0.1",
         ],
-        cwd=REPO,
+        cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "MAPAPP_DATA_DIR": ""},
+        env={**os.environ, "MAPAPP_DATA_DIR": "", **(env or {})},
     )
+    proc.log = log
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -70,15 +73,36 @@ def app_url():
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"the app did not start (see {ARTIFACTS.name}/streamlit.log)")
+            log.close()
+            pytest.fail(f"the app did not start (see {ARTIFACTS.name}/{log_name})")
         time.sleep(0.3)
-    yield url
+    return proc, url
+
+
+def stop_app(proc) -> None:
+    """Stop a server started by :func:`start_app`."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+    proc.log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app on the bundled data."""
+    proc, url = start_app()
+    yield url
+    stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def hostile_app_url():
+    """The app on the hostile fixture (``tests/data/hostile``)."""
+    proc, url = start_app(env={"MAPAPP_DATA_DIR": str(REPO / "tests" / "data" / "hostile")}, log_name="hostile.log")
+    yield url
+    stop_app(proc)
 
 
 def chromium_executable() -> str | None:
