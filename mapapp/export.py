@@ -65,6 +65,8 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
     -------
     str
         CSV text, its first line the header (``map_date`` says the day shown).
+        Text that a spreadsheet would run as a formula is written with a
+        leading ``'`` (see :func:`spreadsheet_safe`).
         Points give their coordinates; lines and areas a
         representative point inside them. ``sources`` are the feature's,
         ``day_sources`` those of the day's figure (fence length, camp count,
@@ -83,8 +85,24 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
         row["sources"] = " ; ".join(props.get("sources") or [])
         day_sources = [url for name in render.DAY_SOURCES for url in (props.get(name) or [])]
         row["day_sources"] = " ; ".join(dict.fromkeys(day_sources))
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
+
+
+#: What a spreadsheet reads as the start of a formula in a text cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: text starting like a formula gets a leading ``'``.
+
+    Numbers stay numbers (a negative longitude is not a formula); None is empty.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _where(frame: gpd.GeoDataFrame, fid: str):

@@ -269,7 +269,10 @@ def _derived_rows(spec: LayerSpec, props: dict) -> list[tuple[str, str]]:
     """Rows computed for the day shown (fence length, camp count, crossing state)."""
     rows = []
     if spec.id == "fences" and _present(props.get("built_km")):
-        text = f"{_figure(props['built_km'])} km of {_figure(props.get('planned_km'))} km planned"
+        planned = _number(props.get("planned_km"))
+        text = f"{_figure(props['built_km'])} km" + (
+            f" of {_figure(planned)} km planned" if planned is not None else " (planned length not given)"
+        )
         if props.get("built_km_interpolated"):
             text += " (interpolated)"
         rows.append(("Standing on this day", text))

@@ -104,6 +104,8 @@ def url_problem(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return "must be a text URL"
+    if not value:
+        return "is empty"
     if len(value) > MAX_URL_LENGTH:
         return f"longer than {MAX_URL_LENGTH} characters"
     if not _URL_CHARS.fullmatch(value):
@@ -325,6 +327,21 @@ def check_dated_properties(
     return problems
 
 
+def _check_shared_fields(file: str, fid: str | None, props: dict) -> list[Problem]:
+    """The shared fields an undated feature carries, checked like a dated one's when present."""
+    problems = []
+    if "name" in props and (not isinstance(props["name"], str) or not props["name"].strip()):
+        problems.append(Problem(file, fid, "name", props["name"], "must be a non-empty text"))
+    if "notes" in props and not isinstance(props["notes"], str):
+        problems.append(Problem(file, fid, "notes", props["notes"], "must be text (may be empty)"))
+    for name, allowed in (("date_precision", DATE_PRECISIONS), ("geo_precision", GEO_PRECISIONS)):
+        if name in props and props[name] not in allowed:
+            problems.append(Problem(file, fid, name, props[name], f"must be one of {allowed}"))
+    if "sources" in props:
+        problems.extend(check_sources(file, fid, props["sources"]))
+    return problems
+
+
 def _check_placeholder_days(
     file: str, fid: str | None, precision: object, start: dt.date | None, end: dt.date | None
 ) -> list[Problem]:
@@ -409,8 +426,8 @@ def check_features(
         problems.extend(check_geometry(file, label, feature.get("geometry"), types, region))
         if dated:
             problems.extend(check_dated_properties(file, label, props, layer))
-        elif "sources" in props:
-            problems.extend(check_sources(file, label, props["sources"]))
+        else:
+            problems.extend(_check_shared_fields(file, label, props))
         shared = DATED_FIELDS if dated else ()
         problems.extend(
             Problem(file, label, name, None, "required field is missing")

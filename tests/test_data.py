@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from helpers import GEODATA, event, write_layers
+import copy
+import datetime as dt
+import json
+import os
 
-from mapapp import data
-from mapapp.layers import REGISTRY
+import pytest
+from helpers import GEODATA, event, minimal_layers, write_layers
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapapp import data, dayview, export, render, schema, snapshot
+from mapapp.layers import LAYERS, REGISTRY
 
 
 def test_bundled_geodata_is_valid():
@@ -191,3 +198,225 @@ def test_an_empty_layer_loads_with_its_columns(tmp_path, layers):
     dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
     frame = dataset.frame("camps")
     assert frame.empty and {"start", "end", "kind", "counts"} <= set(frame.columns)
+
+
+# --- hostile and broken files: validate never crashes, never hangs, names the problem ---
+
+
+def _problems(directory) -> list[str]:
+    _, _, problems = data.validate_directory(directory)
+    return [str(p) for p in problems]
+
+
+def _one(problems: list[str], *words: str) -> str:
+    found = [p for p in problems if all(w in p for w in words)]
+    assert found, problems
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[1, 2, 3]", ("not a GeoJSON FeatureCollection",)),
+        ("[" * 100_000 + "]" * 100_000, ("nested too deeply",)),
+        ('{"type": "FeatureCollection", "features": [], "n": ' + "9" * 5000 + "}", ("5000 digits",)),
+        ('{"type": "FeatureCollection", "features": [], "n": NaN}', ("NaN is not a number JSON allows",)),
+        ('{"type": "FeatureCollection", "type": "FeatureCollection", "features": []}', ("'type'", "twice")),
+        ("\xff\xfe not text", ("not UTF-8",)),
+        ("", ("not valid JSON",)),
+    ],
+)
+def test_unreadable_layer_files_are_problems_naming_the_file(tmp_path, layers, text, words):
+    directory = write_layers(tmp_path / "d", layers)
+    (directory / "events.geojson").write_bytes(text.encode("utf-8", "surrogateescape") if text else b"")
+    if text.startswith("\xff"):
+        (directory / "events.geojson").write_bytes(b"\xff\xfe not text")
+    assert _one(_problems(directory), *words).startswith("d/events.geojson: ")
+
+
+def test_a_fifo_in_place_of_a_data_file_is_reported_not_read(tmp_path, layers):
+    directory = write_layers(tmp_path / "d", layers)
+    for name in ("towns.geojson", "monthly_figures.csv"):
+        (directory / name).unlink()
+        os.mkfifo(directory / name)
+    problems = _problems(directory)  # would block forever if it opened the pipe
+    assert _one(problems, "d/towns.geojson: is a pipe, socket or device, not a regular file")
+    assert _one(problems, "d/monthly_figures.csv: is a pipe, socket or device, not a regular file")
+
+
+def test_a_missing_data_directory_is_one_problem(tmp_path):
+    assert _problems(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: data directory not found"]
+
+
+@pytest.mark.parametrize(
+    ("file", "index", "geometry", "words"),
+    [
+        (
+            "camps.geojson",
+            0,
+            {"type": "Polygon", "coordinates": [[[24, 53], [24.1, 53], [24, 53.1], [24, 53]]]},
+            ("'Polygon': this layer takes Point geometries",),
+        ),
+        (
+            "towns.geojson",
+            0,
+            {"type": "LineString", "coordinates": [[24, 53], [24.1, 53]]},
+            ("'LineString': this layer takes Point",),
+        ),
+        (
+            "events.geojson",
+            0,
+            {"type": "GeometryCollection", "geometries": []},
+            ("'GeometryCollection': this layer takes Point",),
+        ),
+        (
+            "fences.geojson",
+            0,
+            {"type": "Point", "coordinates": [24, 53]},
+            ("'Point': this layer takes LineString or MultiLineString",),
+        ),
+        (
+            "camps.geojson",
+            0,
+            {"type": "Point", "coordinates": [53.5, 24.05]},
+            ("latitude and longitude look swapped",),
+        ),
+        (
+            "events.geojson",
+            1,
+            {"type": "Point", "coordinates": [-120.0, 40.0]},
+            ("outside the map's region",),
+        ),
+    ],
+)
+def test_geometries_must_suit_the_layer_and_lie_in_the_region(tmp_path, layers, file, index, geometry, words):
+    layers[file]["features"][index]["geometry"] = geometry
+    problems = _problems(write_layers(tmp_path / "d", layers))
+    assert _one(problems, f"d/{file}: feature ", "field 'geometry'", *words)
+
+
+@pytest.mark.parametrize(
+    ("file", "field", "value", "words"),
+    [
+        (
+            "camps.geojson",
+            "people_date",
+            "2021-13-01",
+            ("field 'people_date' = '2021-13-01': not an ISO date",),
+        ),
+        ("fences.geojson", "planned_km", None, ("field 'planned_km' = None: must be a number > 0",)),
+        ("fences.geojson", "planned_km", 0, ("must be a number > 0",)),
+        ("events.geojson", "id", "ev <script>", ("field 'id' = 'ev <script>': must be letters, digits",)),
+        ("towns.geojson", "sources", ["https://user:pw@example.org/x"], ("must not carry a user name",)),
+        ("towns.geojson", "sources", ["https://example.org/\u202egnp.exe"], ("percent-encoded ('\\u202e')",)),
+        ("towns.geojson", "sources", ["https://example.org/<script>"], ("percent-encoded ('<')",)),
+        ("towns.geojson", "sources", ["javascript://example.org/%0aalert(1)"], ("must start with http",)),
+        ("towns.geojson", "sources", ["https://localhost/x"], ("must have a domain name as its host",)),
+    ],
+)
+def test_values_the_page_could_not_show_are_refused(tmp_path, layers, file, field, value, words):
+    layers[file]["features"][0]["properties"][field] = value
+    problems = _problems(write_layers(tmp_path / "d", layers))
+    assert _one(problems, f"d/{file}: ", *words)
+
+
+def test_an_empty_backdrop_is_refused(tmp_path, layers):
+    layers["countries.geojson"]["features"] = []
+    assert _one(
+        _problems(write_layers(tmp_path / "d", layers)),
+        "d/countries.geojson: field 'features' = 0: needs at least 1",
+    )
+
+
+def test_layer_files_are_found_in_any_case(tmp_path, layers):
+    directory = write_layers(tmp_path / "d", layers)
+    (directory / "riots.GeoJSON").write_text("{}")
+    (directory / "Camps.geojson").write_text("{}")
+    problems = _problems(directory)
+    assert _one(problems, "d/riots.GeoJSON: not a layer of the registry")
+    assert _one(problems, "d/Camps.geojson: is not read: the file must be named 'camps.geojson'")
+
+
+# --- property-based: any malformed file gives messages, never an exception ---------
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = (
+    "id",
+    "name",
+    "start",
+    "end",
+    "date_precision",
+    "geo_precision",
+    "sources",
+    "notes",
+    "category",
+    "people",
+    "people_date",
+    "counts",
+    "closures",
+    "progress",
+    "planned_km",
+    "kind",
+    "country",
+    "geometry",
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    file=st.sampled_from(sorted(spec.file for spec in REGISTRY)),
+    field=st.sampled_from(FIELDS),
+    value=JSON_VALUES,
+)
+def test_any_value_in_any_field_gives_messages_never_an_exception(tmp_path_factory, file, field, value):
+    layers = copy.deepcopy(minimal_layers())
+    feature = layers[file]["features"][0]
+    if field == "geometry":
+        feature["geometry"] = value
+    else:
+        feature["properties"][field] = value
+    directory = write_layers(tmp_path_factory.mktemp("d"), layers)
+    frames, monthly, problems = data.validate_directory(directory)
+    assert all(isinstance(p, schema.Problem) and str(p) for p in problems)
+    # The safety net in validate_directory never had to catch anything.
+    assert not [p for p in problems if "could not be checked" in p.message], problems
+    if not problems:  # accepted: every output handles it
+        _render_everything(data.Dataset(directory, frames, monthly))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=JSON_VALUES, file=st.sampled_from(sorted(spec.file for spec in REGISTRY)))
+def test_any_json_document_as_a_layer_gives_messages(tmp_path_factory, doc, file):
+    directory = write_layers(tmp_path_factory.mktemp("d"), minimal_layers())
+    (directory / file).write_text(json.dumps(doc))
+    _, _, problems = data.validate_directory(directory)
+    assert not [p for p in problems if "could not be checked" in p.message], problems
+    assert all(str(p).startswith(f"d{directory.name[1:]}/") or str(p) for p in problems)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=200))
+def test_any_monthly_table_gives_messages(tmp_path_factory, text):
+    directory = write_layers(tmp_path_factory.mktemp("d"), minimal_layers())
+    (directory / "monthly_figures.csv").write_text("country,month,metric,value,source_url,notes\n" + text)
+    _, _, problems = data.validate_directory(directory)
+    assert not [p for p in problems if "could not be checked" in p.message], problems
+
+
+def _render_everything(dataset: data.Dataset) -> None:
+    """Every output the app makes of a day, for a few days."""
+    for day in (dt.date(2021, 5, 1), dt.date(2021, 11, 10), dt.date(2022, 6, 30)):
+        view = dayview.compute(dataset, day)  # frames, drawings, figures, the week: what the page shows
+        for layer_id, frame in view.frames.items():
+            render.library(LAYERS[layer_id], frame)
+        export.snapshot_csv(view.frames, day)
+        export.snapshot_geojson(view.frames, day)
+        export.standalone_html(view.frames, dataset.frame("countries"), day)
+    snapshot.change_days(dataset)
