@@ -165,11 +165,25 @@ def _seed(widget_key: str, value: object) -> None:
     st.session_state[widget_key] = value
 
 
+def _echo(widget_key: str) -> bool:
+    """Whether a widget's "change" is only the browser sending back what it was last shown.
+
+    A run cut short after seeding a widget but before drawing it leaves the browser
+    with the older value; its next message then looks like a change back to that
+    value. The reader did not make it, so the view keeps what it holds.
+    """
+    shown = st.session_state.get("shown_widgets", {})
+    return widget_key in shown and shown[widget_key] == st.session_state[widget_key]
+
+
 def _from_widget(widget_key: str, view_key: str) -> None:
-    st.session_state[view_key] = st.session_state[widget_key]
+    if not _echo(widget_key):
+        st.session_state[view_key] = st.session_state[widget_key]
 
 
 def _from_layer_box(layer_id: str) -> None:
+    if _echo(f"layer_{layer_id}"):
+        return
     shown = set(st.session_state.view_layers)
     if st.session_state[f"layer_{layer_id}"]:
         shown.add(layer_id)
@@ -630,6 +644,9 @@ def page() -> None:
     show_downloads(frames, dataset, day)
     with st.expander("About this map: precision, sources, licences"):
         st.markdown(ABOUT)
+    # This run reached its end: the browser now shows these widget values (see _echo).
+    widget_keys = ["day", "speed", "basemap", "chart_metric", *(f"layer_{spec.id}" for spec in toggleable())]
+    st.session_state.shown_widgets = {k: st.session_state[k] for k in widget_keys if k in st.session_state}
 
 
 main()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapapp import timeline, urlstate
 
@@ -75,3 +77,20 @@ def test_notices_quote_values_short_and_on_one_line():
     for notice in notices:
         assert len(notice) < 400 and "\n" not in notice and "\u202e" not in notice
         assert "“[log in here](https://evil.example)xxx" in notice
+
+PARAM_NAMES = st.sampled_from(["date", "layers", "basemap", "render", "zoom"]) | st.text(max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=st.dictionaries(PARAM_NAMES, st.text(max_size=300), max_size=6), bench=st.booleans())
+def test_any_link_gives_a_view_and_short_plain_notices(params, bench):
+    view, notices = urlstate.parse(params, allow_render=bench)
+    assert timeline.CRISIS_START <= view.day <= timeline.CRISIS_END
+    assert set(view.layers) <= {spec.id for spec in urlstate.toggleable()}
+    assert view.basemap in ("offline", "osm") and view.render in urlstate.RENDER_MODES
+    assert bench or view.render == "inplace"
+    for notice in notices:
+        assert isinstance(notice, str) and len(notice) < 700 and "\n" not in notice
+    # What the page writes back is a link that parses to the same view, silently.
+    again, quiet = urlstate.parse(urlstate.encode(view), allow_render=True)
+    assert again == view and quiet == []
