@@ -78,7 +78,6 @@ AGGREGATOR_HOSTS = frozenset(
         "einpresswire.com",
         "fbm.ru",
         "moyby.com",
-        "syriasteps.net",
         "synceg.net",
         "asgard.events",
         "perceptioro.com",
@@ -116,6 +115,12 @@ MIRROR_HOSTS = frozenset(
         "colibris-outilslibres.org",
         "belsat.cloud",
     }
+)
+
+#: Origins that place or describe a feature (reference works, data packages) but do not report crisis facts:
+#: in the crisis layers they do not count towards two independent sources.
+PLACE_ONLY_ORIGINS = frozenset(
+    {"wikipedia.org", "github.com", "geonames.org", "openstreetmap.org", "npmjs.com"}
 )
 
 #: Wire services whose copies on other sites are one report, however many sites carry it.
@@ -310,7 +315,7 @@ def _layer_audit(layer: str, frame: pd.DataFrame) -> LayerAudit:
         urls = feature_sources(props)
         origins = independent_origins(urls)
         if crisis:
-            origins.discard("wikipedia.org")  # places a fact, does not report it
+            origins -= PLACE_ONLY_ORIGINS  # they place a fact, they do not report it
         two += len(origins) >= 2
         if not origins:
             only.append(props["id"])
