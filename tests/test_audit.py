@@ -211,7 +211,6 @@ def test_audit_of_a_small_directory_has_a_row_per_layer_and_the_monthly_table(tm
     assert "features" in audit.format_table(rows).splitlines()[0]
 
 
-@pytest.mark.xfail(strict=True, reason="the bundled data still cites mirrors and reposts: being replaced")
 def test_audit_command_passes_on_the_bundled_data(capsys):
     status = cli.main(["--data-dir", str(GEODATA), "audit"])
     out, err = capsys.readouterr()
