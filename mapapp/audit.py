@@ -114,6 +114,8 @@ MIRROR_HOSTS = frozenset(
         "haohe.fun",
         "colibris-outilslibres.org",
         "belsat.cloud",
+        "wikiwand.com",
+        "wikizero.com",
     }
 )
 
