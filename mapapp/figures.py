@@ -77,6 +77,43 @@ class Figure:
     readings: tuple[Reading, ...] = field(default_factory=tuple)
 
 
+def camp_readings(counts: object, day: dt.date | None) -> tuple[Reading, ...]:
+    """The latest count of each counting side made by ``day``, newest first.
+
+    Parameters
+    ----------
+    counts
+        A camp's ``counts`` list: items ``{"date", "people", "sources", "by"?, "counts"?, "value_kind"?,
+        "estimates"?}``, where ``estimates`` holds other sides' counts of the same day.
+    day
+        The day shown; None for all counts.
+
+    Returns
+    -------
+    tuple of Reading
+        One per counting side (``by``; items without it form one side), each
+        with its date as ``period``.
+    """
+    if not isinstance(counts, list):
+        return ()
+    latest: dict[str, tuple[str, Reading]] = {}
+    for item in counts:
+        if not isinstance(item, dict) or (day is not None and item.get("date", "") > day.isoformat()):
+            continue
+        for entry in [item, *(item.get("estimates") or [])]:
+            reading = Reading(
+                stated(entry["people"], entry.get("value_kind", "exact")),
+                _day(item["date"]),
+                entry.get("counts", ""),
+                entry.get("by", ""),
+                (entry.get("sources") or [""])[0],
+                entry.get("value_kind", "exact"),
+            )
+            latest[entry.get("by", "")] = (item["date"], reading)
+    ordered = sorted(latest.values(), key=lambda pair: pair[0], reverse=True)
+    return tuple(reading for _, reading in ordered)
+
+
 def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> Figure:
     """People at the border camps on the day: the latest count of each camp standing.
 
@@ -91,6 +128,10 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
     Returns
     -------
     Figure
+        The sum of the camps' latest counts; where one camp stands and the
+        sides that counted it disagree on its latest day, their numbers side by
+        side instead ("about 2,000 · about 3,500"), every side's latest count
+        in ``readings`` and the detail.
     """
     label = "People at the border camps"
     if camps is None or camps.empty:
@@ -103,16 +144,27 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
         names = ", ".join(at_border["name"])
         return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
     total = int(counted["people_on_day"].sum())
-    parts = [
-        f"{row.name}: {int(row.people_on_day):,} "
-        f"({_day(row.people_on_day_date)}{_age(row.people_on_day_date, day)})"
-        for row in counted.itertuples(index=False)
-    ]
+    parts, readings = [], []
+    for row in counted.to_dict("records"):
+        sides = camp_readings(row.get("counts"), day)
+        readings.extend(sides)
+        if len(sides) > 1:
+            # Each side's own latest count, never an average or a range.
+            parts.append(f"{row['name']}: " + "; ".join(str(r) for r in sides))
+        else:
+            when = row["people_on_day_date"]
+            parts.append(f"{row['name']}: {int(row['people_on_day']):,} ({_day(when)}{_age(when, day)})")
     uncounted = at_border[at_border["people_on_day"].isna()]
     if len(uncounted):
         parts.append("not counted: " + ", ".join(uncounted["name"]))
     sources = tuple(dict.fromkeys(url for urls in counted["people_on_day_sources"] for url in urls))
-    return Figure(label, f"{total:,}", "Latest counts by this day — " + "; ".join(parts), sources)
+    value = f"{total:,}"
+    newest = [r for r in readings if readings and r.period == readings[0].period]
+    if len(counted) == 1 and len({r.value for r in newest}) > 1:
+        value = " · ".join(dict.fromkeys(r.value for r in newest))
+        sources = tuple(dict.fromkeys([*sources, *(r.source for r in readings if r.source)]))
+    detail = "Latest counts by this day — " + "; ".join(parts)
+    return Figure(label, value, detail, sources, tuple(readings))
 
 
 def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> list[Figure]:

@@ -352,3 +352,51 @@ def test_chart_line_breaks_at_missing_months_and_takes_the_middle_of_disagreeing
     runs = list(line["run"])
     assert runs[0] != runs[1] and runs[1] == runs[2]  # Feb stands alone: Mar–Jun have no figure
     assert "date" not in monthly.columns  # the input is left alone
+
+
+KUZNICA_COUNTS = [
+    {
+        "date": "2021-11-12",
+        "people": 1000,
+        "sources": ["https://e.org/pl"],
+        "by": "Polish Border Guard",
+        "counts": "people in the camp",
+        "value_kind": "over",
+    },
+    {
+        "date": "2021-11-13",
+        "people": 2000,
+        "sources": ["https://e.org/by"],
+        "by": "Belarusian State Border Committee",
+        "value_kind": "about",
+    },
+    {
+        "date": "2021-11-15",
+        "people": 2000,
+        "sources": ["https://e.org/tass"],
+        "by": "TASS",
+        "value_kind": "about",
+        "estimates": [
+            {"people": 3500, "by": "Żaryn", "value_kind": "about", "sources": ["https://e.org/polsat"]}
+        ],
+    },
+]
+
+
+def test_camp_readings_give_each_sides_latest_count_by_the_day():
+    readings = figures.camp_readings(KUZNICA_COUNTS, dt.date(2021, 11, 13))
+    assert [(r.body, r.value, r.period) for r in readings] == [
+        ("Belarusian State Border Committee", "about 2,000", "13 Nov 2021"),
+        ("Polish Border Guard", "over 1,000", "12 Nov 2021"),
+    ]
+    assert figures.camp_readings(KUZNICA_COUNTS, dt.date(2021, 11, 11)) == ()
+    assert figures.camp_readings(None, None) == ()
+
+
+def test_a_camp_counted_differently_on_its_latest_day_shows_both_numbers_not_a_range():
+    row = camp_row("Kuźnica camp", "makeshift_camp", 2000, day="2021-11-15", sources=("https://e.org/tass",))
+    frame = camps({**row, "counts": KUZNICA_COUNTS})
+    figure = figures.camp_people(frame, dt.date(2021, 11, 15))
+    assert figure.value == "about 2,000 · about 3,500"
+    assert "Żaryn: 15 Nov 2021" in figure.detail and "Polish Border Guard: 12 Nov 2021" in figure.detail
+    assert "https://e.org/polsat" in figure.sources and len(figure.readings) == 4
