@@ -85,6 +85,7 @@ AGGREGATOR_HOSTS = frozenset(
         "polishnews.co.uk",
         "lokmattimes.com",
         "odessa-journal.com",
+        "nordenbladet.com",
     }
 )
 
