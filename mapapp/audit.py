@@ -390,9 +390,19 @@ RULES = {
 }
 
 
+#: Rule 5 of ``geodata/README.md``: the crisis layers' share of features with two independent sources.
+MIN_TWO_SOURCES_SHARE = 0.9
+
+
 def broken_rules(rows: list[LayerAudit]) -> list[str]:
     """One line per broken rule and layer, naming what breaks it; empty when the data keeps every rule."""
     broken = []
+    share = crisis_share(rows)
+    if share < MIN_TWO_SOURCES_SHARE:
+        broken.append(
+            f"crisis layers: at least {MIN_TWO_SOURCES_SHARE:.0%} of features have two independent sources: "
+            f"{share:.1%}"
+        )
     for row in rows:
         for name, rule in RULES.items():
             value = getattr(row, name)

@@ -54,7 +54,8 @@ def _audit(args: argparse.Namespace) -> int:
     rows = audit.audit(dataset)
     print(audit.format_table(rows))
     share = audit.crisis_share(rows)
-    print(f"\ncrisis layers: {100 * share:.0f} % of features have ≥2 independent sources (target ≥ 90 %)")
+    rule = f"{audit.MIN_TWO_SOURCES_SHARE:.0%}"
+    print(f"\ncrisis layers: {100 * share:.1f} % of features have ≥2 independent sources (rule: ≥ {rule})")
     broken = audit.broken_rules(rows)
     for line in broken:
         print(f"rule broken: {line}", file=sys.stderr)

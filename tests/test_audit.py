@@ -196,7 +196,9 @@ def test_a_layer_row_counts_sources_precision_and_copies():
     assert row.only_copies == ("e-2",)
     assert row.bad_sources == ("e-3: mirror https://iiab.me/kiwix/A/Vilnius",)
     broken = audit.broken_rules([row])
-    assert len(broken) == 2 and all(b.startswith("events: ") for b in broken)
+    # Two rules of the layer, and the crisis layers' share of two-source features (1 of 3).
+    assert len(broken) == 3 and sum(b.startswith("events: ") for b in broken) == 2
+    assert "crisis layers: at least 90% of features have two independent sources: 33.3%" in broken
     cells = audit.table_rows([row])[0]
     assert cells["≥2 independent sources"] == "33 %" and cells["geo precision"] == "region 67 %, exact 33 %"
 
