@@ -218,3 +218,16 @@ def test_a_table_without_basis_columns_is_still_read(tmp_path):
     assert problems == []
     row = frame.iloc[0]
     assert (row["basis"], row["period_start"], row["period_end"]) == ("month", "2021-02-01", "2021-02-28")
+
+
+def test_every_count_at_a_border_camp_says_who_counted_what(dataset):
+    camps = dataset.frame("camps")
+    border = camps[camps["kind"].isin(["makeshift_camp", "logistics_centre"])]
+    for row in border.itertuples(index=False):
+        for item in row.counts:
+            for entry in [item, *item.get("estimates", [])]:
+                assert entry.get("by") and entry.get("counts") and entry.get("value_kind"), (row.id, entry)
+    # Both sides' counts of the Kuźnica camp stand side by side.
+    kuznica = camps.set_index("id").loc["camp-kuznica-bruzgi", "counts"]
+    bodies = {e["by"] for item in kuznica for e in [item, *item.get("estimates", [])]}
+    assert "Polish Border Guard" in bodies and "Belarusian State Border Committee" in bodies
