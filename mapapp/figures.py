@@ -7,7 +7,7 @@ monthly table; every figure keeps the sources it comes from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -221,7 +221,7 @@ def stated(value: float, kind: str) -> str:
 
 
 def describe_basis(row: dict) -> str:
-    """The period a figure covers, in words: "October 2021", "1 Jan–12 Aug 2021", "to 8 Jul 2021"."""
+    """The period a figure covers, in words: "October 2021", "2020", "1 Jan 2021 to 12 Aug 2021"."""
     start, end, basis = row.get("period_start", ""), row.get("period_end", ""), row.get("basis", "")
     if not end:
         return row.get("month", "")
@@ -339,13 +339,13 @@ def _reported_this_month(rows: pd.DataFrame, label: str) -> Figure:
         .tail(1)
         .sort_values(["_rank", "_end"], ascending=[True, False])
     )
-    readings = []
-    for r in latest.to_dict("records"):
-        reading = readings_of(pd.DataFrame([r]))[0]
-        what = r.get("counts") or metric_words(r["metric"]).lower()
-        readings.append(
-            Reading(reading.value, reading.period, what, reading.body, reading.source, reading.kind)
+    # Keep the series order; a figure without ``counts`` (a legacy row) says its metric instead.
+    readings = [
+        replace(reading, counts=reading.counts or metric_words(metric).lower())
+        for reading, metric in zip(
+            (readings_of(latest.iloc[[n]])[0] for n in range(len(latest))), latest["metric"], strict=True
         )
+    ]
     first = latest.iloc[0]
     kind = metric_words(first["metric"]).lower()
     parts = [f"{r} [{n}]" for n, r in enumerate(readings, start=1)]
