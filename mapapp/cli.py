@@ -1,4 +1,4 @@
-"""Command line: ``python -m mapapp validate`` and ``python -m mapapp snapshot --date D``."""
+"""Command line: ``python -m mapapp validate``, ``snapshot --date D`` and ``audit``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mapapp import data, snapshot, timeline
+from mapapp import audit, data, snapshot, timeline
 
 #: Exit status for bad usage or a bad parameter value (argparse uses it too).
 USAGE_ERROR = 2
@@ -44,6 +44,30 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """Print the data's quality table; exit 1 naming every broken rule of ``geodata/README.md``."""
+    try:
+        dataset = data.load_dataset(args.data_dir)
+    except data.DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    rows = audit.audit(dataset)
+    print(audit.format_table(rows))
+    share = audit.crisis_share(rows)
+    rule = f"{audit.MIN_TWO_SOURCES_SHARE:.0%}"
+    print(f"\ncrisis layers: {100 * share:.1f} % of features have ≥2 independent sources (rule: ≥ {rule})")
+    broken = audit.broken_rules(rows)
+    for line in broken:
+        print(f"rule broken: {line}", file=sys.stderr)
+    if broken:
+        print(
+            f"{len(broken)} rule(s) broken (see 'Rules the audit enforces' in geodata/README.md)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m mapapp``."""
     parser = argparse.ArgumentParser(
@@ -66,11 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help=f"YYYY-MM-DD, {timeline.CRISIS_START} to {timeline.CRISIS_END}",
     )
+    commands.add_parser(
+        "audit",
+        parents=[common],
+        help="print the quality table per layer; exit 1 when a rule of geodata/README.md is broken",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
-    handler = {"validate": _validate, "snapshot": _snapshot}[args.command]
+    handler = {"validate": _validate, "snapshot": _snapshot, "audit": _audit}[args.command]
     return handler(args)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -30,8 +31,26 @@ NOT_LAYERS = {"README.md"}
 #: The monthly statistics table, beside the layers.
 MONTHLY_FILE = "monthly_figures.csv"
 MONTHLY_COLUMNS = ("country", "month", "metric", "value", "source_url", "notes")
+#: The basis of each figure: what period it covers, how exactly, who counted what.
+#: Additive: a table without them is read as before (see :func:`read_monthly`).
+MONTHLY_BASIS_COLUMNS = (
+    "basis",
+    "period_start",
+    "period_end",
+    "end_precision",
+    "value_kind",
+    "body",
+    "counts",
+)
 MONTHLY_COUNTRIES = ("PL", "LT", "LV")
 MONTHLY_METRICS = ("attempted_crossings", "detentions", "prevented_entries", "deaths")
+#: ``month``: one calendar month; ``year``: one calendar year; ``period``: another closed
+#: period; ``running``: counted from ``period_start`` up to ``period_end`` while still counting.
+MONTHLY_BASES = ("month", "year", "period", "running")
+#: ``period_end`` known to the day, or only its month (then it is the month's last day).
+MONTHLY_END_PRECISIONS = ("day", "month")
+#: How the source states the number: as is, rounded, "about", "over"/"at least", "almost"/"nearly".
+MONTHLY_VALUE_KINDS = ("exact", "rounded", "about", "over", "under")
 
 
 class DataError(Exception):
@@ -268,12 +287,85 @@ def to_frame(doc: dict, spec: LayerSpec) -> gpd.GeoDataFrame:
     return frame
 
 
-def _metric_known(metric: object) -> bool:
-    """A metric of the table: one of the monthly ones, or a cumulative one."""
+def monthly_metric(base: str, basis: str) -> str:
+    """The ``metric`` of a row: the base for a calendar month, ``<base>_<basis>_total`` otherwise."""
+    return base if basis == "month" else f"{base}_{basis}_total"
+
+
+def _metric_base(metric: object) -> str | None:
+    """The base metric of a legacy row (a monthly one, or any ``*_cumulative``), else None."""
     if not isinstance(metric, str):
-        return False
+        return None
     base = metric.removesuffix("_cumulative")
-    return base in MONTHLY_METRICS or (metric.endswith("_cumulative") and base.replace("_", "").isalpha())
+    known = base in MONTHLY_METRICS or (metric.endswith("_cumulative") and base.replace("_", "").isalpha())
+    return base if known else None
+
+
+def _month_bounds(month: str) -> tuple[str, str]:
+    """``2021-02`` → ``("2021-02-01", "2021-02-28")``."""
+    first = dt.date.fromisoformat(month + "-01")
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first.isoformat(), last.isoformat()
+
+
+def _check_basis(label: str, where: str, row: dict) -> list[schema.Problem]:
+    """The basis columns of one row: known values, a period that fits its basis, month and metric."""
+    problems = []
+
+    def bad(name: str, message: str) -> None:
+        problems.append(schema.Problem(label, where, name, row[name], message))
+
+    for name, allowed in (
+        ("basis", MONTHLY_BASES),
+        ("end_precision", MONTHLY_END_PRECISIONS),
+        ("value_kind", MONTHLY_VALUE_KINDS),
+    ):
+        if row[name] not in allowed:
+            bad(name, f"must be one of {allowed}")
+    for name in ("body", "counts"):
+        if not row[name].strip():
+            bad(name, "must say " + ("who counted" if name == "body" else "what is counted"))
+    start, end = schema.parse_iso_date(row["period_start"]), schema.parse_iso_date(row["period_end"])
+    if end is None:
+        bad("period_end", "must be YYYY-MM-DD (the last day counted, the as-of date of a running total)")
+    # Only a running total may leave its start open: some sources do not say where the count began.
+    if start is None and not (row["period_start"] == "" and row["basis"] == "running"):
+        bad("period_start", "must be YYYY-MM-DD (empty only for a running total whose source gives no start)")
+    if start and end and end < start:
+        bad("period_end", f"is before period_start {row['period_start']}")
+    if end is None:
+        return problems
+    if row["month"] != end.isoformat()[:7]:
+        bad("month", f"must be the month of period_end {row['period_end']}")
+    month_first, month_last = _month_bounds(end.isoformat()[:7])
+    if row["end_precision"] == "month" and end.isoformat() != month_last:
+        bad("period_end", "with end_precision 'month' it must be the last day of its month")
+    expected = {
+        "month": (month_first, month_last),
+        "year": (f"{end.year}-01-01", f"{end.year}-12-31"),
+    }.get(row["basis"])
+    if expected and (row["period_start"], row["period_end"]) != expected:
+        bad("period_start", f"a {row['basis']} figure covers {expected[0]} to {expected[1]}")
+    if row["basis"] in MONTHLY_BASES:
+        bases = [b for b in MONTHLY_METRICS if row["metric"] in {b, monthly_metric(b, row["basis"])}]
+        if not bases or row["metric"] != monthly_metric(bases[0], row["basis"]):
+            allowed = [monthly_metric(b, row["basis"]) for b in MONTHLY_METRICS]
+            bad("metric", f"with basis {row['basis']!r} must be one of {allowed}")
+    return problems
+
+
+def _legacy_basis(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table without basis columns: monthly rows get their month, others an unknown basis."""
+    frame = frame.copy()
+    for name in MONTHLY_BASIS_COLUMNS:
+        frame[name] = ""
+    monthly = frame["metric"].isin(MONTHLY_METRICS)
+    frame.loc[monthly, "basis"] = "month"
+    frame.loc[monthly, "end_precision"] = "day"
+    bounds = frame.loc[monthly, "month"].map(_month_bounds)
+    frame.loc[monthly, "period_start"] = bounds.str[0]
+    frame.loc[monthly, "period_end"] = bounds.str[1]
+    return frame
 
 
 def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[schema.Problem]]:
@@ -290,6 +382,11 @@ def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[sche
     -------
     tuple
         ``(frame or None, problems)``; rows are named by their line number.
+        The frame has the basis columns (:data:`MONTHLY_BASIS_COLUMNS`). A table
+        with any of them must have all, filled on every row and consistent (see
+        ``geodata/README.md``). A legacy table without them is still read: its
+        calendar-month rows get their month as basis, its other rows
+        (``*_cumulative``) an empty, unknown basis.
     """
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -297,11 +394,11 @@ def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[sche
         return None, [schema.Problem(label, None, None, None, "file is missing")]
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         return None, [schema.Problem(label, None, None, None, f"cannot be read as CSV: {exc}")]
-    missing = [c for c in MONTHLY_COLUMNS if c not in frame.columns]
+    typed = any(c in frame.columns for c in MONTHLY_BASIS_COLUMNS)
+    needed = MONTHLY_COLUMNS + (MONTHLY_BASIS_COLUMNS if typed else ())
+    missing = [c for c in needed if c not in frame.columns]
     if missing:
-        return None, [
-            schema.Problem(label, None, "columns", missing, f"missing; the table needs {MONTHLY_COLUMNS}")
-        ]
+        return None, [schema.Problem(label, None, "columns", missing, f"missing; the table needs {needed}")]
     problems = []
     seen = set()
     for number, row in enumerate(frame.to_dict("records"), start=2):
@@ -310,9 +407,13 @@ def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[sche
             problems.append(
                 schema.Problem(label, where, "country", row["country"], f"must be one of {MONTHLY_COUNTRIES}")
             )
-        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", row["month"]):
+        month_ok = re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", row["month"])
+        if not month_ok:
             problems.append(schema.Problem(label, where, "month", row["month"], "must be YYYY-MM"))
-        if not _metric_known(row["metric"]):
+        if typed:
+            if month_ok:
+                problems.extend(_check_basis(label, where, row))
+        elif _metric_base(row["metric"]) is None:
             problems.append(
                 schema.Problem(
                     label, where, "metric", row["metric"], f"must be one of {MONTHLY_METRICS} or *_cumulative"
@@ -330,11 +431,15 @@ def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[sche
                 schema.Problem(label, where, "source_url", row["source_url"], "not a well-formed http(s) URL")
             )
         key = (row["country"], row["month"], row["metric"], row["source_url"])
+        if typed:
+            key += (row["period_start"], row["period_end"], row["body"])
         if key in seen:
             problems.append(schema.Problem(label, where, "source_url", row["source_url"], "duplicate row"))
         seen.add(key)
     if problems:
         return None, problems
+    if not typed:
+        frame = _legacy_basis(frame)
     frame["value"] = frame["value"].astype(float)
     return frame, []
 

@@ -7,11 +7,12 @@ monthly table; every figure keeps the sources it comes from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import pandas as pd
 
+from mapapp.data import MONTHLY_BASIS_COLUMNS, MONTHLY_METRICS
 from mapapp.layers import EU_COLOURS
 from mapapp.timeline import week_of
 
@@ -26,11 +27,42 @@ HEADLINE_METRICS = {
 COUNTRY_NAMES = {code: name for code, (_, name) in EU_COLOURS.items()}
 
 
+#: The basis of a non-monthly metric, in words (see ``MONTHLY_BASES`` in :mod:`mapapp.data`).
+BASIS_WORDS = {
+    "year_total": "whole-year total",
+    "period_total": "total for a stated period",
+    "running_total": "running total",
+    "cumulative": "running total",
+}
+#: How a source states its number (``value_kind``), as a prefix.
+VALUE_KIND_WORDS = {"exact": "", "rounded": "", "about": "about ", "over": "over ", "under": "almost "}
+
+
 def metric_words(metric: str) -> str:
-    """A metric for a reader: ``prevented_entries_cumulative`` → "Entries prevented (running total)"."""
-    base = metric.removesuffix("_cumulative")
-    words = HEADLINE_METRICS.get(base, base.replace("_", " "))
-    return words.capitalize() + (" (running total)" if metric.endswith("_cumulative") else "")
+    """A metric for a reader: ``prevented_entries_running_total`` → "Entries prevented (running total)"."""
+    for suffix, words in BASIS_WORDS.items():
+        if metric.endswith("_" + suffix):
+            base = metric.removesuffix("_" + suffix)
+            return HEADLINE_METRICS.get(base, base.replace("_", " ")).capitalize() + f" ({words})"
+    return HEADLINE_METRICS.get(metric, metric.replace("_", " ")).capitalize()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One source's figure, as that source gives it: the number, its period, who counted what, the page."""
+
+    value: str
+    period: str
+    counts: str
+    body: str
+    source: str
+    #: How the source states the number: its ``value_kind`` (``exact``, ``rounded``, ``about``…).
+    kind: str = "exact"
+
+    def __str__(self) -> str:
+        who = f"{self.body}: " if self.body else ""
+        what = f", {self.counts}" if self.counts else ""
+        return f"{self.value} ({who}{self.period}{what})"
 
 
 @dataclass(frozen=True)
@@ -41,6 +73,45 @@ class Figure:
     value: str
     detail: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+    #: Every source's own figure, side by side, where the figure rests on several (disputes included).
+    readings: tuple[Reading, ...] = field(default_factory=tuple)
+
+
+def camp_readings(counts: object, day: dt.date | None) -> tuple[Reading, ...]:
+    """The latest count of each counting side made by ``day``, newest first.
+
+    Parameters
+    ----------
+    counts
+        A camp's ``counts`` list: items ``{"date", "people", "sources", "by"?, "counts"?, "value_kind"?,
+        "estimates"?}``, where ``estimates`` holds other sides' counts of the same day.
+    day
+        The day shown; None for all counts.
+
+    Returns
+    -------
+    tuple of Reading
+        One per counting side (``by``; items without it form one side), each
+        with its date as ``period``.
+    """
+    if not isinstance(counts, list):
+        return ()
+    latest: dict[str, tuple[str, Reading]] = {}
+    for item in counts:
+        if not isinstance(item, dict) or (day is not None and item.get("date", "") > day.isoformat()):
+            continue
+        for entry in [item, *(item.get("estimates") or [])]:
+            reading = Reading(
+                stated(entry["people"], entry.get("value_kind", "exact")),
+                _day(item["date"]),
+                entry.get("counts", ""),
+                entry.get("by", ""),
+                (entry.get("sources") or [""])[0],
+                entry.get("value_kind", "exact"),
+            )
+            latest[entry.get("by", "")] = (item["date"], reading)
+    ordered = sorted(latest.values(), key=lambda pair: pair[0], reverse=True)
+    return tuple(reading for _, reading in ordered)
 
 
 def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> Figure:
@@ -57,6 +128,10 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
     Returns
     -------
     Figure
+        The sum of the camps' latest counts; where one camp stands and the
+        sides that counted it disagree on its latest day, their numbers side by
+        side instead ("about 2,000 · about 3,500"), every side's latest count
+        in ``readings`` and the detail.
     """
     label = "People at the border camps"
     if camps is None or camps.empty:
@@ -69,16 +144,27 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
         names = ", ".join(at_border["name"])
         return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
     total = int(counted["people_on_day"].sum())
-    parts = [
-        f"{row.name}: {int(row.people_on_day):,} "
-        f"({_day(row.people_on_day_date)}{_age(row.people_on_day_date, day)})"
-        for row in counted.itertuples(index=False)
-    ]
+    parts, readings = [], []
+    for row in counted.to_dict("records"):
+        sides = camp_readings(row.get("counts"), day)
+        readings.extend(sides)
+        if len(sides) > 1:
+            # Each side's own latest count, never an average or a range.
+            parts.append(f"{row['name']}: " + "; ".join(str(r) for r in sides))
+        else:
+            when = row["people_on_day_date"]
+            parts.append(f"{row['name']}: {int(row['people_on_day']):,} ({_day(when)}{_age(when, day)})")
     uncounted = at_border[at_border["people_on_day"].isna()]
     if len(uncounted):
         parts.append("not counted: " + ", ".join(uncounted["name"]))
     sources = tuple(dict.fromkeys(url for urls in counted["people_on_day_sources"] for url in urls))
-    return Figure(label, f"{total:,}", "Latest counts by this day — " + "; ".join(parts), sources)
+    value = f"{total:,}"
+    newest = [r for r in readings if readings and r.period == readings[0].period]
+    if len(counted) == 1 and len({r.value for r in newest}) > 1:
+        value = " · ".join(dict.fromkeys(r.value for r in newest))
+        sources = tuple(dict.fromkeys([*sources, *(r.source for r in readings if r.source)]))
+    detail = "Latest counts by this day — " + "; ".join(parts)
+    return Figure(label, value, detail, sources, tuple(readings))
 
 
 def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> list[Figure]:
@@ -129,58 +215,153 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
     return figures
 
 
+def stated(value: float, kind: str) -> str:
+    """A number as its source states it: ``(17300, "under")`` → "almost 17,300"."""
+    return VALUE_KIND_WORDS.get(kind, "") + f"{int(value):,}"
+
+
+def describe_basis(row: dict) -> str:
+    """The period a figure covers, in words: "October 2021", "2020", "1 Jan 2021 to 12 Aug 2021"."""
+    start, end, basis = row.get("period_start", ""), row.get("period_end", ""), row.get("basis", "")
+    if not end:
+        return row.get("month", "")
+    last = dt.date.fromisoformat(end)
+    end_words = f"{last:%B %Y}" if row.get("end_precision") == "month" else _day(end)
+    if basis == "month":
+        return f"{last:%B %Y}"
+    if basis == "year":
+        return f"{last.year}"
+    if not start:
+        return f"to {end_words} (start not stated)"
+    return f"{_day(start)} to {end_words}"
+
+
+def readings_of(rows: pd.DataFrame) -> tuple[Reading, ...]:
+    """The figures of ``rows`` as readings, the exact ones first, each with its own source."""
+    records = rows.to_dict("records")
+    records.sort(key=lambda r: (r.get("value_kind", "") not in ("", "exact"), -r["value"]))
+    return tuple(
+        Reading(
+            stated(r["value"], r.get("value_kind", "")),
+            describe_basis(r),
+            r.get("counts", ""),
+            r.get("body", ""),
+            r["source_url"],
+            r.get("value_kind") or "exact",
+        )
+        for r in records
+    )
+
+
+def side_by_side(readings: tuple[Reading, ...], limit: int = 3) -> str:
+    """The distinct numbers of some readings for a headline, exact ones only when there are any.
+
+    Rounded and approximate figures that accompany an exact one are the same
+    count reported loosely; they stay in the detail. Where the exact figures
+    themselves differ, each is shown: "7,535 · 7,667".
+    """
+    exact = [r.value for r in readings if r.kind == "exact"]
+    values = list(dict.fromkeys(exact or [r.value for r in readings]))
+    shown = " · ".join(values[:limit])
+    return shown + (" · …" if len(values) > limit else "")
+
+
 def month_figures(monthly: pd.DataFrame, day: dt.date) -> list[Figure]:
     """The month's attempted crossings (or the border guard's other monthly count) per country.
 
     Parameters
     ----------
     monthly
-        The monthly table (:data:`mapapp.data.MONTHLY_COLUMNS`).
+        The monthly table with its basis columns (:func:`mapapp.data.read_monthly`).
     day
         Any day of the month asked about.
 
     Returns
     -------
     list of Figure
-        One per EU country. Where sources disagree the range is given and
-        every figure is listed. Without a monthly figure, a running total is
-        shown only if one was reported in that very month, with what it
-        counts; a figure of another month or another measure never stands in.
+        One per EU country. Only figures covering exactly that calendar month
+        count as the month's; where sources disagree, each source's number is
+        given side by side (``readings``), never a range. Without a monthly
+        figure, the running totals that end in that month are shown, each with
+        its period, counting body and what it counts; a figure of another month
+        or another measure never stands in.
     """
     month = f"{day.year:04d}-{day.month:02d}"
     words = day.strftime("%B %Y")
     figures = []
+    monthly = _typed(monthly)
     for code, name in COUNTRY_NAMES.items():
         label = f"{name}, {words}"
         rows = monthly[(monthly["country"] == code) & (monthly["month"] == month)]
-        chosen = next((m for m in HEADLINE_METRICS if (rows["metric"] == m).any()), None)
+        whole = rows[rows["basis"] == "month"]
+        chosen = next((m for m in HEADLINE_METRICS if (whole["metric"] == m).any()), None)
         if chosen is None:
-            figures.append(_reported_this_month(rows, label))
+            figures.append(_reported_this_month(rows[rows["basis"] != "month"], label))
             continue
-        picked = rows[rows["metric"] == chosen]
-        values = sorted({int(v) for v in picked["value"]})
-        value = f"{values[0]:,}" if len(values) == 1 else f"{values[0]:,}–{values[-1]:,}"
-        detail = HEADLINE_METRICS[chosen]
-        if len(values) > 1:
-            detail += " (sources differ: " + "; ".join(f"{v:,}" for v in values) + ")"
+        picked = whole[whole["metric"] == chosen]
+        readings = readings_of(picked)
+        bodies = ", ".join(dict.fromkeys(b for b in picked["body"] if b))
+        detail = HEADLINE_METRICS[chosen] + (f" ({bodies})" if bodies else "")
+        detail += ". Each source: " + "; ".join(f"{r.value} [{n}]" for n, r in enumerate(readings, start=1))
         notes = [n for n in picked["notes"] if n]
         if notes:
             detail += ". " + " ".join(dict.fromkeys(notes))
-        figures.append(Figure(label, value, detail, tuple(dict.fromkeys(picked["source_url"]))))
+        sources = tuple(r.source for r in readings)
+        figures.append(Figure(label, side_by_side(readings), detail, sources, readings))
     return figures
 
 
+def _typed(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The table with basis columns; a bare legacy frame gets calendar months for its monthly metrics."""
+    if "basis" in monthly.columns:
+        return monthly
+    typed = monthly.copy()
+    for name in MONTHLY_BASIS_COLUMNS:
+        typed[name] = ""
+    typed.loc[typed["metric"].isin(MONTHLY_METRICS), "basis"] = "month"
+    return typed
+
+
 def _reported_this_month(rows: pd.DataFrame, label: str) -> Figure:
-    """No monthly figure: the running totals reported in that month, said as what they count."""
-    totals = rows[rows["metric"].str.endswith("_cumulative")]
-    if totals.empty:
+    """No monthly figure: the latest figure of each running series ending this month, side by side."""
+    if rows.empty:
         return Figure(label, "no figure", "No figure for this month in the sources.")
-    latest = totals.iloc[-1]
-    detail = (
-        f"No monthly figure. Running total reported this month ({metric_words(latest['metric']).lower()}): "
-        f"{latest['notes']}"
+    order = {m: i for i, m in enumerate(HEADLINE_METRICS)}
+    rows = rows.assign(
+        _base=rows["metric"].str.replace(r"_(year|period|running)_total$|_cumulative$", "", regex=True),
+        _end=rows["period_end"].where(rows["period_end"] != "", rows["month"]),
     )
-    return Figure(label, f"{int(latest['value']):,} (running total)", detail, (latest["source_url"],))
+    rows = rows.assign(_rank=rows["_base"].map(order).fillna(len(order)))
+    # One reading per series: its latest figure this month.
+    latest = (
+        rows.sort_values(["_rank", "_end"])
+        .groupby(["metric", "body", "period_start"], sort=False)
+        .tail(1)
+        .sort_values(["_rank", "_end"], ascending=[True, False])
+    )
+    # Keep the series order; a figure without ``counts`` (a legacy row) says its metric instead.
+    readings = [
+        replace(reading, counts=reading.counts or metric_words(metric).lower())
+        for reading, metric in zip(
+            (readings_of(latest.iloc[[n]])[0] for n in range(len(latest))), latest["metric"], strict=True
+        )
+    ]
+    first = latest.iloc[0]
+    kind = metric_words(first["metric"]).lower()
+    parts = [f"{r} [{n}]" for n, r in enumerate(readings, start=1)]
+    detail = f"No monthly figure. Totals reported to a day of this month ({kind} first): " + "; ".join(parts)
+    if first["notes"]:
+        detail += f". {first['notes']}"
+    # Other bodies' figures for the very same metric and period stand beside the first one.
+    same = [
+        reading
+        for reading, r in zip(readings, latest.to_dict("records"), strict=True)
+        if (r["metric"], r["period_start"], r["period_end"])
+        == (first["metric"], first["period_start"], first["period_end"])
+    ]
+    words = BASIS_WORDS.get(f"{first['basis']}_total", "running total")
+    value = f"{side_by_side(tuple(same))} ({words})"
+    return Figure(label, value, detail, tuple(r.source for r in readings), tuple(readings))
 
 
 def chart_points(monthly: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -188,7 +369,8 @@ def chart_points(monthly: pd.DataFrame, metric: str) -> pd.DataFrame:
 
     Returns a new frame; ``monthly`` is not changed.
     """
-    rows = monthly[monthly["metric"] == metric].copy()
+    monthly = _typed(monthly)
+    rows = monthly[(monthly["metric"] == metric) & (monthly["basis"] == "month")].copy()
     rows["date"] = pd.to_datetime(rows["month"] + "-15")
     rows["country_name"] = rows["country"].map(COUNTRY_NAMES)
     return rows

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pytest
 from helpers import GEODATA
 
-from mapapp import data, snapshot
+from mapapp import audit, data, snapshot
 from mapapp.layers import REGISTRY
 
 METRIC = "EPSG:3035"
@@ -137,3 +137,97 @@ def test_the_kuznica_standoff_is_on_the_map_on_13_november_2021(dataset):
         if f["properties"]["layer"] == "crossings" and "Kuźnica" in f["properties"]["name"]
     ]
     assert any(f["properties"]["status"] == "closed" for f in kuznica)
+
+
+# The monthly table: every figure has a basis, and running counts never fall.
+
+
+def test_every_monthly_figure_states_its_basis(dataset):
+    monthly = dataset.monthly
+    assert (monthly["basis"] != "").all()
+    assert (monthly["body"].str.strip() != "").all() and (monthly["counts"].str.strip() != "").all()
+    # A metric named for a calendar month covers exactly that month.
+    whole = monthly[monthly["metric"].isin(data.MONTHLY_METRICS)]
+    assert (whole["basis"] == "month").all()
+    assert (whole["period_start"].str[:7] == whole["month"]).all()
+    assert not monthly["metric"].str.endswith("_cumulative").any()
+
+
+def test_no_running_count_falls(dataset):
+    assert audit.series_breaks(dataset.monthly) == []
+
+
+def test_the_falls_the_audit_found_are_separate_series(dataset):
+    monthly = dataset.monthly
+    # Lithuania's 4,115 (since 1 Jan, to 12 Aug 2021) and 27 (since 5 Aug, to mid-September) count from
+    # different days, so they are two series, not one that falls.
+    lt = monthly[(monthly["country"] == "LT") & monthly["metric"].str.startswith("detentions")]
+    starts = dict(zip(lt["value"], lt["period_start"], strict=False))
+    assert starts[4115.0] == "2021-01-01" and starts[27.0] == "2021-08-05"
+    # Polish deaths are counted by different bodies: kept apart.
+    deaths = monthly[(monthly["country"] == "PL") & monthly["metric"].str.startswith("deaths")]
+    assert deaths["body"].nunique() == len(deaths)
+
+
+def _typed_csv(*rows: str) -> str:
+    header = ",".join(data.MONTHLY_COLUMNS + data.MONTHLY_BASIS_COLUMNS)
+    return header + "\n" + "".join(r + "\n" for r in rows)
+
+
+def test_the_basis_columns_are_checked_line_by_line(tmp_path):
+    good = (
+        "PL,2021-10,attempted_crossings,17447,https://e.org/a,,month,2021-10-01,2021-10-31,day,exact,BG,tries"
+    )
+    bad_rows = [
+        # a running total whose month is not that of its end
+        "PL,2021-11,attempted_crossings_running_total,6700,https://e.org/b,,running,2021-10-01,2021-10-12,day,exact,BG,tries",
+        # a monthly metric with a partial period
+        "PL,2021-10,attempted_crossings,6700,https://e.org/c,,month,2021-10-01,2021-10-12,day,exact,BG,tries",
+        # unknown basis, kind and no body
+        "LV,2021-09,prevented_entries_running_total,1284,https://e.org/d,,since,2021-08-10,2021-09-21,day,roughly,,stopped",
+        # the old mixed name
+        "LV,2021-09,prevented_entries_cumulative,1284,https://e.org/e,,running,2021-08-10,2021-09-21,day,exact,SG,stopped",
+        # month precision on a day that is not the month's last
+        "LV,2021-11,detentions_running_total,407,https://e.org/f,,running,2021-01-01,2021-11-15,month,exact,SG,held",
+    ]
+    path = tmp_path / "monthly_figures.csv"
+    path.write_text(_typed_csv(good, *bad_rows), encoding="utf-8")
+    frame, problems = data.read_monthly(path, "geodata/monthly_figures.csv")
+    found = [str(p) for p in problems]
+    assert frame is None
+    for expected in (
+        "feature 'line 3': field 'month' = '2021-11': must be the month of period_end 2021-10-12",
+        "feature 'line 4': field 'period_start' = '2021-10-01': a month figure covers 2021-10-01 to 2021-10-31",
+        "feature 'line 5': field 'basis' = 'since': must be one of",
+        "feature 'line 5': field 'value_kind' = 'roughly'",
+        "feature 'line 5': field 'body' = '': must say who counted",
+        "feature 'line 6': field 'metric' = 'prevented_entries_cumulative'",
+        "feature 'line 7': field 'period_end' = '2021-11-15': with end_precision 'month'",
+    ):
+        assert any(expected in p for p in found), (expected, found)
+    assert not any("line 2" in p for p in found)
+
+
+def test_a_table_without_basis_columns_is_still_read(tmp_path):
+    path = tmp_path / "monthly_figures.csv"
+    path.write_text(
+        "country,month,metric,value,source_url,notes\nPL,2021-02,attempted_crossings,1,https://e.org/a,\n",
+        encoding="utf-8",
+    )
+    frame, problems = data.read_monthly(path, "m.csv")
+    assert problems == []
+    row = frame.iloc[0]
+    assert (row["basis"], row["period_start"], row["period_end"]) == ("month", "2021-02-01", "2021-02-28")
+
+
+def test_every_count_at_a_border_camp_says_who_counted_what(dataset):
+    camps = dataset.frame("camps")
+    border = camps[camps["kind"].isin(["makeshift_camp", "logistics_centre"])]
+    for row in border.itertuples(index=False):
+        for item in row.counts:
+            for entry in [item, *item.get("estimates", [])]:
+                assert entry.get("by") and entry.get("counts") and entry.get("value_kind"), (row.id, entry)
+    # Both sides' counts of the Kuźnica camp stand side by side.
+    kuznica = camps.set_index("id").loc["camp-kuznica-bruzgi", "counts"]
+    bodies = {e["by"] for item in kuznica for e in [item, *item.get("estimates", [])]}
+    assert "Polish Border Guard" in bodies and "Belarusian State Border Committee" in bodies
