@@ -69,7 +69,7 @@ HOSTILE_URLS = (
     "https://c.example/$&$'?q=[x](javascript:alert(1))",
 )
 #: Fields whose text is structure, not prose: never injected.
-STRUCTURAL = {"id", "layer", "sources", "source_url", "start", "end", "date", "style"}
+STRUCTURAL = {"id", "layer", "sources", "source_url", "start", "end", "date", "style", "country", "month", "metric", "value"}
 
 
 def _inject(value: object, key: str = "") -> object:
@@ -123,19 +123,28 @@ def hostile_layer(spec, original: dict) -> dict:
     raise SystemExit(f"{spec.file}: still rejected after restoring: {sorted(_rejected(spec, doc))[:5]}")
 
 
-def hostile_monthly(path: Path) -> str:
-    """The monthly table with hostile text in its free-text columns and a hostile source."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    free = [c for c in rows[0] if c in ("notes", "counts", "body", "basis", "label")]
-    for row in rows:
-        for column in free:
-            row[column] = _inject(row[column])
-    rows[0]["source_url"] = HOSTILE_URLS[0]
+def _csv_text(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def hostile_monthly(path: Path, scratch: Path) -> str:
+    """The monthly table with hostile text in every column that takes free text, and a hostile source."""
+    original = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows = [{k: (v if k in STRUCTURAL else _inject(v)) for k, v in row.items()} for row in original]
+    rows[0]["source_url"] = HOSTILE_URLS[0]
+    for _ in range(5):
+        scratch.write_text(_csv_text(rows), encoding="utf-8")
+        _, problems = data.read_monthly(scratch, scratch.name)
+        if not problems:
+            return _csv_text(rows)
+        for problem in problems:  # put back what the table's schema does not take as free text
+            line = int(str(problem.feature_id).removeprefix("line ")) - 2
+            rows[line][problem.field] = original[line][problem.field]
+    raise SystemExit(f"{data.MONTHLY_FILE}: still rejected: {problems[:3]}")
 
 
 def main() -> None:
@@ -149,7 +158,7 @@ def main() -> None:
             original = _lean(original, 0.02)
         doc = hostile_layer(spec, original)
         (OUT / spec.file).write_text(json.dumps(doc, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    monthly = hostile_monthly(data.DEFAULT_DATA_DIR / data.MONTHLY_FILE)
+    monthly = hostile_monthly(data.DEFAULT_DATA_DIR / data.MONTHLY_FILE, OUT / data.MONTHLY_FILE)
     (OUT / data.MONTHLY_FILE).write_text(monthly, encoding="utf-8")
     _, _, problems = data.validate_directory(OUT)
     if problems:
