@@ -34,6 +34,11 @@ PAGE_CSS = """<style>
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
 [data-testid="stSidebar"][aria-expanded="true"] {min-width: 320px; max-width: 320px;}
 [data-testid="stMetricValue"] {font-size: 1.5rem;}
+.mapapp-caption {font-size: 0.875rem; color: rgba(49, 51, 63, 0.65); line-height: 1.45;
+                 overflow-wrap: anywhere;}
+.mapapp-notice {background: #fffce7; color: #926c05; border-radius: 0.5rem; padding: 0.75rem 1rem;
+                font-size: 0.95rem; overflow-wrap: anywhere;}
+.mapapp-event {overflow-wrap: anywhere; line-height: 1.45;}
 </style>"""
 #: Play speeds: label → seconds between steps of one day.
 SPEEDS = {"Slow: 2 s a day": 2.0, "1 s a day": 1.0, "Fast: ½ s a day": 0.5}
@@ -354,8 +359,8 @@ def show_figures(view: dayview.DayView) -> None:
 def _metric(column, figure: figures.Figure) -> None:
     """One figure: value, what it counts and its source links."""
     column.metric(figure.label, figure.value)
-    links = " ".join(f"[\\[{n}\\]]({render.md_url(url)})" for n, url in enumerate(figure.sources, start=1))
-    column.caption(render.md_escape(figure.detail) + (f" Sources: {links}" if links else ""))
+    with column:
+        st.html(render.page_text(figure.detail, figure.sources))
 
 
 def show_week(view: dayview.DayView, day: dt.date) -> None:
@@ -379,7 +384,7 @@ def show_week(view: dayview.DayView, day: dt.date) -> None:
                 help="Go to this event's day and place on the map",
                 icon=":material/location_on:",
             )
-            st.markdown(f"**{when:%a %d %b}** · {render.md_escape(row.name)}{where}")
+            st.html(f'<div class="mapapp-event"><b>{when:%a %d %b}</b> · {render.esc(row.name)}{where}</div>')
 
 
 @st.cache_resource(show_spinner=False)
@@ -578,7 +583,7 @@ def page() -> None:
         st.session_state.notices = []
     for notice in st.session_state.get("notices", []):
         # A notice quotes the link's own values: shown as text, never as Markdown.
-        st.warning(render.md_escape(notice), icon="⚠️")
+        st.html(render.page_text("⚠️ " + notice, css_class="mapapp-notice"))
     heading, controls = st.container(), st.container()
     if not visible:
         st.info("No layer is switched on: choose layers in the sidebar.")

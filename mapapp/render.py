@@ -11,7 +11,6 @@ import html
 import json
 import math
 import re
-from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -136,36 +135,30 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
-
-
-def md_escape(value: object) -> str:
-    """Escape text for Streamlit Markdown, so data never becomes a link, image or formula."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
-
-
-#: Characters a URL keeps as they are inside a Markdown link; every other one is
-#: percent-encoded, so a URL can never close the link or open an image or formula.
-_MD_URL_SAFE = "/:?#&=%~+,;@-._"
-
-
-def md_url(url: object) -> str:
-    """A URL for the target of a Markdown link, percent-encoded where it could end the link.
-
-    Letters, digits and ``/:?#&=%~+,;@-._`` are kept. Only http(s) URLs are
-    kept; anything else becomes ``#`` (a link to nowhere).
-    """
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        return "#"
-    return quote(url, safe=_MD_URL_SAFE)
-
-
 def source_link(url: object) -> str:
     """A source as a link that opens in a new tab; anything but http(s) stays plain text."""
     text = esc(url)
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
     return text
+
+
+def page_text(
+    text: object, sources: tuple[str, ...] | list[str] = (), css_class: str = "mapapp-caption"
+) -> str:
+    """Data text for the page around the map, as HTML for ``st.html``: escaped, never Markdown.
+
+    Streamlit's Markdown turns any ``https://…`` in a text into a live link even
+    when every character is escaped, and reads ``$…$`` as a formula: text from
+    the data or the link is therefore never given to it. Each source becomes a
+    numbered link that opens in a new tab.
+    """
+    links = " ".join(
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">[{n}]</a>'
+        for n, url in enumerate(sources, start=1)
+        if isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+    )
+    return f'<div class="{esc(css_class)}">{esc(text)}{" Sources: " + links if links else ""}</div>'
 
 
 def colour_of(spec: LayerSpec, props: dict) -> str:

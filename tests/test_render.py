@@ -83,11 +83,11 @@ def test_only_http_sources_become_links():
     assert '<a href="https://ok.example/x" target="_blank" rel="noopener noreferrer">' in html
 
 
-def test_markdown_escape_defuses_links_images_and_formulas():
-    text = render.md_escape("[x](https://a.b) ![](https://t.example/p.png) $x$ **b**")
-    for live in ("[x](", "![](", "$x$", "**b**", "https://"):
-        assert live not in text
-    assert text.replace("\\", "") == "[x](https://a.b) ![](https://t.example/p.png) $x$ **b**"
+def test_page_text_is_escaped_html_never_markdown():
+    html = render.page_text("[x](https://a.b) ![](https://t.example/p.png) $x$ <b>", ["https://s.example/a?b=1&c=2"])
+    assert html.startswith('<div class="mapapp-caption">[x](https://a.b) ![](https://t.example/p.png) $x$ &lt;b&gt;')
+    assert ' Sources: <a href="https://s.example/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">[1]</a>' in html
+    assert "javascript" not in render.page_text("x", ["javascript:alert(1)"])
 
 
 def test_border_lines_styled_per_neighbour_and_simplified():

@@ -166,8 +166,8 @@ def test_a_shared_link_restores_date_and_layers(page, app_url):
 
 def test_a_bad_link_says_so_and_shows_the_default_view(page, app_url):
     open_map(page, f"{app_url}/?date=2021-02-30&layers=ufo", "2021-11-13")
-    page.get_by_text("The link's date was not used").wait_for(timeout=30_000)
-    assert page.get_by_text("Unknown layer(s) in the link ignored: ufo").count() == 1
+    page.get_by_text("The link's date “2021-02-30” was not used").wait_for(timeout=30_000)
+    assert page.get_by_text("Unknown layer(s) in the link ignored: “ufo”").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
