@@ -365,3 +365,25 @@ def test_go_to_a_place_centres_the_map_on_it(monkeypatch, data_dir):
     args = map_args(at)
     assert args["center"] == [53.5, 23.9] and args["zoom"] == 10
     assert at.sidebar.slider[0].value == dt.date(2021, 11, 13)  # the day stays
+
+
+def test_a_failure_shows_a_plain_message_not_a_traceback(monkeypatch, data_dir, caplog):
+    from mapapp import dayview
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/secret/path/geodata went away")
+
+    monkeypatch.setattr(dayview.DayViews, "get", broken)
+    at = run_app(monkeypatch, data_dir)
+    assert not at.exception  # no traceback reaches the page…
+    message = " ".join(e.value for e in at.error)
+    assert "Something went wrong while drawing this page" in message and "/srv/secret" not in message
+    # …the server's log has it, with a reference the page gives.
+    assert any("/srv/secret/path" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+def test_visitors_never_see_error_details():
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"

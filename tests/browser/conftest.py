@@ -36,16 +36,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(root: Path = REPO, env: dict | None = None, log_name: str = "streamlit.log"):
+def start_app(
+    root: Path = REPO, env: dict | None = None, log_name: str = "streamlit.log", prefix: list[str] | None = None
+):
     """Start ``streamlit run mapapp/server.py`` in ``root`` as the README does; returns (process, url).
 
-    Fails the test, naming the log, if the server does not answer within 90 s.
+    ``prefix`` goes before the command (e.g. to run it as another user). Fails
+    the test, naming the log, if the server does not answer within 90 s.
     """
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / log_name).open("w")
     proc = subprocess.Popen(
         [
+            *(prefix or []),
             sys.executable,
             "-m",
             "streamlit",
