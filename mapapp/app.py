@@ -25,7 +25,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import assets, data, dayview, export, figures, render, snapshot, timeline, urlstate
+from mapapp import assets, audit, data, dayview, export, figures, render, snapshot, timeline, urlstate
 from mapapp.layers import COUNTRIES, EU_COLOURS, LAYERS, is_static, toggleable
 
 MAP_HEIGHT = 560
@@ -38,8 +38,8 @@ PAGE_CSS = """<style>
 [data-testid="stMetricValue"] div {white-space: normal; overflow: visible; text-overflow: clip;}
 .mapapp-caption {font-size: 0.875rem; color: rgba(49, 51, 63, 0.65); line-height: 1.45;
                  overflow-wrap: anywhere;}
-.mapapp-notice {background: #fffce7; color: #926c05; border-radius: 0.5rem; padding: 0.75rem 1rem;
-                font-size: 0.95rem; overflow-wrap: anywhere;}
+.mapapp-notice, .mapapp-rule {background: #fffce7; color: #926c05; border-radius: 0.5rem;
+                padding: 0.75rem 1rem; font-size: 0.95rem; overflow-wrap: anywhere;}
 .mapapp-event {overflow-wrap: anywhere; line-height: 1.45;}
 </style>"""
 #: Play speeds: label → seconds between steps of one day.
@@ -418,6 +418,12 @@ def chart_spec(_dataset: data.Dataset, data_dir: str, metric: str) -> dict:
                 alt.Tooltip("country_name:N", title="Country"),
                 alt.Tooltip("month:N", title="Month"),
                 alt.Tooltip("value:Q", title="Value", format=","),
+                # Who counted what: where two bodies disagree, both points are there.
+                *[
+                    alt.Tooltip(f"{column}:N", title=title)
+                    for column, title in (("body", "Counted by"), ("counts", "What it counts"))
+                    if column in points.columns
+                ],
                 alt.Tooltip("notes:N", title="Notes"),
                 alt.Tooltip("source_url:N", title="Source"),
             ],
@@ -515,6 +521,30 @@ def show_downloads(frames: dict, dataset: data.Dataset, day: dt.date) -> None:
         on_click="ignore",
         width="stretch",
     )
+
+
+@st.cache_resource(show_spinner=False)
+def audit_of(_dataset: data.Dataset, data_dir: str) -> tuple[list[dict[str, str]], float, list[str]]:
+    """The data's quality table, its share of well-sourced features and the rules it breaks."""
+    rows = audit.audit(_dataset)
+    return audit.table_rows(rows), audit.crisis_share(rows), audit.broken_rules(rows)
+
+
+def show_audit(dataset: data.Dataset, directory: str) -> None:
+    """The quality table that ``python -m mapapp audit`` prints, for readers."""
+    table, share, broken = audit_of(dataset, directory)
+    st.html(
+        render.page_text(
+            f"Per layer: how many features rest on at least two independent sources (wire copies and "
+            f"reposts of one report count once), how precisely places and dates are known, and any "
+            f"source that is only a copy, a home, tag or mirror page. Crisis layers: {share:.1f} % of "
+            f"features have two or more independent sources. Every source link in a popup also offers "
+            f"the Internet Archive's copy nearest to the feature's date (a lookup, not a verified capture)."
+        )
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    for rule in broken:
+        st.html(render.page_text("Rule broken: " + rule, css_class="mapapp-rule"))
 
 
 ABOUT = """
@@ -651,6 +681,8 @@ def page() -> None:
     show_downloads(frames, dataset, day)
     with st.expander("About this map: precision, sources, licences"):
         st.markdown(ABOUT)
+    with st.expander("About the data: how well each layer is sourced"):
+        show_audit(dataset, directory)
     # This run reached its end: the browser now shows these widget values (see _echo).
     widget_keys = ["day", "speed", "basemap", "chart_metric", *(f"layer_{spec.id}" for spec in toggleable())]
     st.session_state.shown_widgets = {k: st.session_state[k] for k in widget_keys if k in st.session_state}

@@ -20,6 +20,7 @@ from jinja2 import Environment
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.layers import COUNTRIES, LAYERS, LayerSpec
+from mapapp.schema import ISO_DAY
 from mapapp.timeline import describe_period
 
 #: Where the map opens: Belarus and the EU border in view.
@@ -294,10 +295,72 @@ def _derived_rows(spec: LayerSpec, props: dict) -> list[tuple[str, str]]:
 DAY_SOURCES = ("built_km_sources", "people_on_day_sources", "status_sources")
 
 
-def _source_list(title: str, sources: object) -> str:
-    """An ordered list of source links under a bold title."""
-    links = "".join(f"<li>{source_link(url)}</li>" for url in sources)
-    return f"<b>{esc(title)}</b><ol>{links}</ol>"
+#: The Internet Archive's lookup of the capture of a page nearest to a day.
+WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
+
+
+def archive_link(url: object, when: object) -> str:
+    """A link to the Internet Archive's capture of ``url`` nearest to ``when`` (YYYY-MM-DD), or "".
+
+    It is a lookup, not a verified capture, and says so: it keeps a source
+    readable when the site moves or dies.
+    """
+    if not (isinstance(url, str) and url.lower().startswith(("http://", "https://"))):
+        return ""
+    stamp = when.replace("-", "") if isinstance(when, str) and ISO_DAY.fullmatch(when) else ""
+    href = WAYBACK.format(stamp=stamp or "2", url=url)
+    attrs = f'class="archive" href="{esc(href)}" target="_blank" rel="noopener noreferrer"'
+    return f"<a {attrs}>archived copy (nearest capture)</a>"
+
+
+def _source_list(title: str, sources: object, when: object = None) -> str:
+    """An ordered list of source links under a bold title, each with its archived copy."""
+    items = []
+    for url in sources:
+        archived = archive_link(url, when)
+        items.append(f"<li>{source_link(url)}{' · ' + archived if archived else ''}</li>")
+    return f"<b>{esc(title)}</b><ol>{''.join(items)}</ol>"
+
+
+#: Titles of the dated lists a popup shows whole (a layer's ``series`` with a number).
+SERIES_TITLES = {"counts": "Every count in the sources", "progress": "Every reported length"}
+#: How a source states a number (a count's ``value_kind``), as words before it.
+VALUE_KIND_WORDS = {"about": "about ", "over": "over ", "under": "almost ", "rounded": ""}
+
+
+def _series_list(spec: LayerSpec, props: dict) -> str:
+    """Each dated figure of the feature's lists, who gave it, what it counts, its sources: side by side."""
+    blocks = []
+    for name, number in spec.series.items():
+        items = props.get(name)
+        if not number or not isinstance(items, list) or not items:
+            continue
+        entries = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            readings = [item, *[e for e in item.get("estimates") or [] if isinstance(e, dict)]]
+            lines = []
+            for reading in readings:
+                figure = _figure(reading.get(number))
+                kind = VALUE_KIND_WORDS.get(str(reading.get("value_kind")), "")
+                who = ", ".join(str(reading[k]) for k in ("by", "counts") if _present(reading.get(k)))
+                links = " ".join(
+                    f'<a href="{esc(u)}" target="_blank" rel="noopener noreferrer">[{n}]</a>'
+                    for n, u in enumerate(reading.get("sources") or [], start=1)
+                    if isinstance(u, str) and u.lower().startswith(("http://", "https://"))
+                )
+                lines.append(f"{esc(kind + figure)}{' (' + esc(who) + ')' if who else ''} {links}".strip())
+            when = (
+                describe_period(item.get("date"), item.get("date"))
+                if ISO_DAY.fullmatch(str(item.get("date")))
+                else ""
+            )
+            entries.append(f"<li><b>{esc(when)}</b>: {' · '.join(lines)}</li>")
+        if entries:
+            summary = f"<summary>{esc(SERIES_TITLES.get(name, name))}</summary>"
+            blocks.append(f'<details class="series">{summary}<ul>{"".join(entries)}</ul></details>')
+    return "".join(blocks)
 
 
 #: Where a popup's rows for the day shown go (see :func:`popup_parts`).
@@ -345,9 +408,10 @@ def popup_parts(spec: LayerSpec, props: dict) -> tuple[str, str]:
     if rows:
         parts.append(_rows(rows))
     parts.append(DAY_MARK)
+    parts.append(_series_list(spec, props))
     sources = props.get("sources")
     if _present(sources):
-        parts.append(_source_list("Sources", sources))
+        parts.append(_source_list("Sources", sources, props.get("start")))
     if _present(props.get("notes")):
         # Notes hold the reasoning behind dates, places and figures: one click away.
         summary = "<summary>Notes: how this is known</summary>"
@@ -360,7 +424,7 @@ def popup_parts(spec: LayerSpec, props: dict) -> tuple[str, str]:
     day_sources = [url for name in DAY_SOURCES if _present(props.get(name)) for url in props[name]]
     day_sources = [url for url in dict.fromkeys(day_sources) if not _present(sources) or url not in sources]
     if day_sources:
-        day.append(_source_list("Sources of this day's figure", day_sources))
+        day.append(_source_list("Sources of this day's figure", day_sources, props.get("start")))
     return "".join(parts), "".join(day)
 
 

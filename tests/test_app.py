@@ -387,3 +387,14 @@ def test_visitors_never_see_error_details():
 
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_about_the_data_shows_the_quality_table(monkeypatch):
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(REPO / "geodata"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    about = next(e for e in at.expander if e.label.startswith("About the data"))
+    table = about.dataframe[0].value
+    assert {"camps", "events", "monthly_figures"} <= set(table.iloc[:, 0])
+    assert not [h for h in at.html if "mapapp-rule" in h.value]  # the bundled data breaks no rule

@@ -36,8 +36,11 @@ def test_popup_escapes_text_and_links_every_source():
     html = render.popup_html(EVENTS, events_frame().iloc[0].to_dict())
     assert EVIL not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
     assert "<b>bold?</b>" not in html and "&lt;b&gt;bold?&lt;/b&gt;" in html
-    assert html.count('target="_blank" rel="noopener noreferrer"') == 2
+    # Two sources, each with its archived copy nearest to the event's first day.
+    assert html.count('target="_blank" rel="noopener noreferrer"') == 4
     assert 'href="https://example.org/a?x=1&amp;y=2"' in html
+    assert 'href="https://web.archive.org/web/20211108/https://example.org/b"' in html
+    assert html.count(">archived copy (nearest capture)</a>") == 2
     # Precision is said: the month-precision dates and the approximate place.
     assert "Nov 2021 (month precision)" in html
     assert "<dt>Location</dt><dd>approximate (within a few km; see the notes)</dd>" in html
@@ -366,3 +369,34 @@ def test_drawing_versions_follow_the_drawing():
     a = {"type": "FeatureCollection", "features": [{"properties": {"id": "x"}}]}
     b = {"type": "FeatureCollection", "features": [{"properties": {"id": "y"}}]}
     assert render.drawing_version(a) == render.drawing_version(copy.deepcopy(a)) != render.drawing_version(b)
+
+
+def test_a_camp_popup_shows_every_count_side_by_side_with_who_counted():
+    props = {
+        "id": "c",
+        "name": "Camp",
+        "start": "2021-11-08",
+        "end": "2021-11-18",
+        "counts": [
+            {
+                "date": "2021-11-08",
+                "people": 800,
+                "value_kind": "about",
+                "by": "Polish Border Guard",
+                "counts": "people in the camp",
+                "sources": ["https://pl.example/a"],
+                "estimates": [
+                    {"people": 4000, "value_kind": "under", "by": "<b>RMF</b>", "sources": ["https://r.example/"]}
+                ],
+            },
+            {"date": "2021-11-13", "people": 2000, "by": "Belarusian State Border Committee", "sources": []},
+        ],
+    }
+    html = render.popup_html(render.LAYERS["camps"], props)
+    assert "<summary>Every count in the sources</summary>" in html
+    assert (
+        "<li><b>8 Nov 2021</b>: about 800 (Polish Border Guard, people in the camp) "
+        '<a href="https://pl.example/a" target="_blank" rel="noopener noreferrer">[1]</a>'
+        ' · almost 4,000 (&lt;b&gt;RMF&lt;/b&gt;) <a href="https://r.example/"' in html
+    )
+    assert "<li><b>13 Nov 2021</b>: 2,000 (Belarusian State Border Committee)</li>" in html
