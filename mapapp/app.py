@@ -600,6 +600,12 @@ def page() -> None:
     directory = str(dataset.directory)
     prefix = assets.static_prefix()
     urls = publish(dataset, directory, prefix)
+    # Published once per process and used for as long as it runs: mark them in use so no
+    # process cleans them away, and publish again should one be gone all the same.
+    files = [assets.data_files_dir() / url.rsplit("/", 1)[-1] for url in urls.values()]
+    if not all([assets.mark_in_use(path) for path in files]):
+        publish.clear()
+        urls = publish(dataset, directory, prefix)
     init_state()
     advance_if_playing()
     # The map is built first and the controls after it (into places kept above it),

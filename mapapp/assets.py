@@ -147,22 +147,30 @@ def publish_geojson(name: str, collection: dict, prefix: str, folder: Path | Non
 TOUCH_EVERY_S = 3600
 
 
+def mark_in_use(path: Path) -> bool:
+    """Refresh the time of a file still in use (at most hourly); False if it is not there.
+
+    :func:`remove_stale_files` goes by that time, also in another process of the app.
+    """
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    if time.time() - modified > TOUCH_EVERY_S:
+        try:
+            os.utime(path)
+        except OSError:  # removed meanwhile, or not ours: it is written again when needed
+            pass
+    return True
+
+
 def ensure_file(path: Path, body: bytes) -> None:
     """Write ``body`` to ``path`` unless it is there (atomically, world-readable).
 
     Cheap when the file exists (one ``stat``); a file in use has its time
     refreshed now and then, so :func:`remove_stale_files` keeps it.
     """
-    try:
-        modified = path.stat().st_mtime
-    except FileNotFoundError:
-        modified = None
-    if modified is not None:
-        if time.time() - modified > TOUCH_EVERY_S:
-            try:
-                os.utime(path)
-            except OSError:  # removed meanwhile, or not ours: it is written again when needed
-                pass
+    if mark_in_use(path):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)

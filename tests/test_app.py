@@ -398,3 +398,15 @@ def test_about_the_data_shows_the_quality_table(monkeypatch):
     table = about.dataframe[0].value
     assert {"camps", "events", "monthly_figures"} <= set(table.iloc[:, 0])
     assert not [h for h in at.html if "mapapp-rule" in h.value]  # the bundled data breaks no rule
+
+
+def test_layer_files_removed_by_another_process_are_published_again(monkeypatch, data_dir):
+    at = run_app(monkeypatch, data_dir)
+    linked = re.findall(r'"/mapapp-files/data/([^"]+)"', map_args(at)["feature_group"])
+    assert linked
+    for name in linked:
+        (assets.data_files_dir() / name).unlink(missing_ok=True)
+    at.run()
+    assert not at.exception
+    for name in re.findall(r'"/mapapp-files/data/([^"]+)"', map_args(at)["feature_group"]):
+        assert (assets.data_files_dir() / name).exists(), name

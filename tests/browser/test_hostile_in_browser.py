@@ -42,6 +42,8 @@ def test_every_popup_and_tooltip_shows_hostile_text_literally(page, hostile_app_
             text = popup.first.text_content()  # the folded notes too
             assert "{{7*7}}" in text and "{% raw %}" in text, text[:200]
             assert "<script>window.__hostile=1</script>" in text  # shown as text, not run
+            # $` and $& are replacement patterns of String.replace: kept as written, not expanded.
+            assert "$` $& $' $$" in text
             opened += 1
         feature.dispatch_event("mouseout")
     assert opened > 20
