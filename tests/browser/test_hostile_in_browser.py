@@ -76,3 +76,28 @@ def test_hostile_link_values_stay_plain_text(page, app_url):
     notices = page.locator(".mapapp-notice").all_inner_texts()
     assert notices and all(len(n) < 600 for n in notices)
     assert not _left_the_machine(page)
+
+
+def test_the_html_download_of_hostile_data_runs_nothing(page, tmp_path):
+    import datetime as dt
+
+    from conftest import REPO
+
+    from mapapp import data, export, snapshot
+
+    dataset = data.load_dataset(REPO / "tests" / "data" / "hostile")
+    day = dt.date(2021, 11, 15)
+    path = tmp_path / "map.html"
+    path.write_text(
+        export.standalone_html(snapshot.frames_on(dataset, day), dataset.frame("countries"), day), encoding="utf-8"
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.__mapappDay === '2021-11-15'", timeout=30_000)
+    features = page.locator("path.leaflet-interactive")
+    assert features.count() > 20
+    for index in range(0, features.count(), 3):
+        features.nth(index).dispatch_event("click")
+        text = page.locator(".leaflet-popup-content").first.text_content()
+        assert "{{7*7}}" in text and "49 {% raw %}" not in text
+    assert page.evaluate(RAN) == [None, None]
+    assert all(u.startswith(("file:", "data:")) for u in page.requested_urls), "the download fetched something"
