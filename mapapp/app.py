@@ -35,7 +35,8 @@ PAGE_CSS = """<style>
 [data-testid="stSidebar"][aria-expanded="true"] {min-width: 320px; max-width: 320px;}
 [data-testid="stMetricValue"] {font-size: 1.5rem;}
 /* Disputed figures stand side by side ("about 2,000 · about 3,500"): wrap, never cut. */
-[data-testid="stMetricValue"] div {white-space: normal; overflow: visible; text-overflow: clip;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; line-height: 1.25;}
 .mapapp-caption {font-size: 0.875rem; color: rgba(49, 51, 63, 0.65); line-height: 1.45;
                  overflow-wrap: anywhere;}
 .mapapp-notice, .mapapp-rule {background: #fffce7; color: #926c05; border-radius: 0.5rem;

@@ -276,7 +276,7 @@ CAMPS = LayerSpec(
         ("kind_label", "Kind"),
         ("country", "Country"),
         ("people_on_day", "People (latest count by this day)"),
-        ("people_peak", "Largest count in the sources"),
+        ("people_peak", "Largest count (other estimates below)"),
     ),
 )
 

@@ -280,7 +280,7 @@ def _derived_rows(spec: LayerSpec, props: dict) -> list[tuple[str, str]]:
             rows.append(("People", "no count in the sources by this day"))
         if _present(props.get("people")) and _present(props.get("people_date")):
             when = describe_period(props["people_date"], props["people_date"])
-            rows.append(("Largest count in the sources", f"{_figure(props['people'])} on {when}"))
+            rows.append(("Largest count (other estimates below)", f"{_figure(props['people'])} on {when}"))
     if spec.id == "crossings" and _present(props.get("status")):
         rows.append(
             (
