@@ -483,7 +483,8 @@ def show_chart(dataset: data.Dataset, day: dt.date) -> None:
             "The dashed line is the day on the map. Each point is a figure a source gives for that "
             "calendar month (hover for its notes and source); where sources differ, every point is "
             "shown and the line runs through their middle. No line bridges a month without a figure. "
-            "Lithuania after July 2021 and Latvia publish running totals only: see the table below."
+            "Figures for other periods (running totals, whole-year and period totals: most of what "
+            "Lithuania and Latvia publish) are in the table below, each with its period and who counted."
         )
     with st.expander("Every figure of the table, with its source (running totals included)"):
         st.dataframe(
