@@ -420,3 +420,63 @@ def _render_everything(dataset: data.Dataset) -> None:
         export.snapshot_geojson(view.frames, day)
         export.standalone_html(view.frames, dataset.frame("countries"), day)
     snapshot.change_days(dataset)
+
+
+@st.composite
+def monthly_row(draw) -> dict:
+    """A row of the typed monthly table: consistent most of the time, with one field spoilt now and then."""
+    import calendar
+
+    base = draw(st.sampled_from(["attempted_crossings", "detentions", "prevented_entries", "deaths"]))
+    basis = draw(st.sampled_from(["month", "running", "year", "period"]))
+    year, month = draw(st.sampled_from([2021, 2022])), draw(st.integers(1, 12))
+    last = calendar.monthrange(year, month)[1]
+    if basis == "year":
+        month, start, end = 12, f"{year}-01-01", f"{year}-12-31"
+    elif basis == "month":
+        start, end = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
+    else:
+        start = draw(st.sampled_from([f"{year}-01-01", "2021-08-10"]))
+        end = f"{year}-{month:02d}-{draw(st.integers(1, last)):02d}"
+    suffix = {"month": "", "running": "_running_total", "year": "_year_total", "period": "_period_total"}[basis]
+    row = {
+        "country": draw(st.sampled_from(["PL", "LT", "LV"])),
+        "month": f"{year}-{month:02d}",
+        "metric": base + suffix,
+        "value": draw(st.sampled_from(["0", "12", "4115", "17447.5"])),
+        "source_url": draw(st.sampled_from(["https://a.example/x", "https://a.example/x)![p](http://h.example/i)"])),
+        "notes": draw(st.text(max_size=30)),
+        "basis": basis,
+        "period_start": start,
+        "period_end": end,
+        "end_precision": draw(st.sampled_from(["day", "month"])),
+        "value_kind": draw(st.sampled_from(["exact", "about", "over", "under", "rounded"])),
+        "body": draw(st.text(max_size=12)),
+        "counts": draw(st.text(max_size=12)),
+    }
+    spoilt = draw(st.sampled_from([None, None, None, *row]))
+    if spoilt:
+        row[spoilt] = draw(st.sampled_from(["", "x", "-1", "2021-13-01", "nan", "1e400", "{{7*7}}"]))
+    return row
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(monthly_row(), min_size=1, max_size=6))
+def test_any_typed_monthly_table_gives_messages_or_draws(tmp_path_factory, rows):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    directory = write_layers(tmp_path_factory.mktemp("d"), minimal_layers())
+    (directory / "monthly_figures.csv").write_text(out.getvalue())
+    frames, monthly, problems = data.validate_directory(directory)
+    assert not [p for p in problems if "could not be checked" in p.message], problems
+    if not problems:  # accepted: the figures, the chart and the table all draw
+        from mapapp import figures
+
+        _render_everything(data.Dataset(directory, frames, monthly))
+        for metric in set(monthly["metric"]):
+            figures.chart_line(figures.chart_points(monthly, metric))
