@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from helpers import minimal_layers, write_layers
 # Generated files go to a cache folder of this test run, never into the package or
 # the user's cache (the browser tests' server inherits it).
 os.environ["MAPAPP_CACHE_DIR"] = tempfile.mkdtemp(prefix="mapapp-test-cache-")
+atexit.register(shutil.rmtree, os.environ["MAPAPP_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture
