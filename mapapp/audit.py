@@ -123,7 +123,7 @@ MIRROR_HOSTS = frozenset(
 #: Origins that place or describe a feature (reference works, data packages) but do not report crisis facts:
 #: in the crisis layers they do not count towards two independent sources.
 PLACE_ONLY_ORIGINS = frozenset(
-    {"wikipedia.org", "github.com", "geonames.org", "openstreetmap.org", "npmjs.com"}
+    {"wikipedia.org", "github.com", "geonames.org", "openstreetmap.org", "npmjs.com", "wikimapia.org"}
 )
 
 #: Wire services whose copies on other sites are one report, however many sites carry it.
@@ -133,6 +133,8 @@ WIRE_COPY_HOSTS = {
     "detroitnews.com": "AP",
     "sandiegouniontribune.com": "AP",
     "news.yahoo.com": "AP",
+    "wtop.com": "AP",
+    "newsmax.com": "AP",
 }
 
 #: Paths of listing pages (tags, categories, paginated lists, searches) rather than articles.
