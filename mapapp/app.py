@@ -124,7 +124,10 @@ def places(_dataset: data.Dataset, data_dir: str) -> dict[str, tuple[float, floa
     for layer_id, kind in (("crossings", "crossing"), ("camps", "camp or centre"), ("towns", "town")):
         for row in _dataset.frame(layer_id).itertuples(index=False):
             point = row.geometry.representative_point()
-            found[f"{row.name} ({kind})"] = (round(point.y, 5), round(point.x, 5))
+            label = f"{row.name} ({kind})"
+            if label in found:  # two places of one name: both stay in the list
+                label = f"{row.name} ({kind}, {row.id})"
+            found[label] = (round(point.y, 5), round(point.x, 5))
     return found
 
 
@@ -216,15 +219,25 @@ def _toggle_play() -> None:
         st.session_state.view_day = timeline.CRISIS_START
 
 
+def _set_focus(lat: float, lon: float) -> None:
+    # streamlit-folium moves the map only when the centre it is given changes, so a second
+    # request for the same place alternates a shift of about a centimetre: it moves too.
+    count = st.session_state.get("focus_requests", 0) + 1
+    st.session_state.focus_requests = count
+    st.session_state.focus = (lat + (count % 2) * 1e-7, lon)
+
+
 def _go_to(places: dict[str, tuple[float, float]]) -> None:
     name = st.session_state.get("goto")
     if name in places:
-        st.session_state.focus = places[name]
+        _set_focus(*places[name])
+    # Back to the prompt, so that choosing the same place again is a choice again.
+    st.session_state.goto = ""
 
 
 def _focus(day: dt.date, lat: float, lon: float) -> None:
     st.session_state.view_day = day
-    st.session_state.focus = (lat, lon)
+    _set_focus(lat, lon)
     st.session_state.playing = False
 
 
@@ -232,7 +245,10 @@ def init_state() -> None:
     """First run of a session: take the view from the URL, with a notice on bad values."""
     if "view_day" in st.session_state:
         return
-    view, notices = urlstate.parse(st.query_params.to_dict(), allow_render=bool(os.environ.get(BENCH_ENV)))
+    repeated = [name for name in st.query_params if len(st.query_params.get_all(name)) > 1]
+    view, notices = urlstate.parse(
+        st.query_params.to_dict(), allow_render=bool(os.environ.get(BENCH_ENV)), repeated=repeated
+    )
     st.session_state.view_day = view.day
     st.session_state.view_layers = tuple(view.layers)
     st.session_state.view_basemap = view.basemap

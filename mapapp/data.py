@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -79,6 +80,10 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+#: A figure in the monthly table: digits, with an optional decimal part.
+PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,6})?")
+#: The deepest nesting of arrays and objects a data file may have (GeoJSON needs 6).
+MAX_JSON_DEPTH = 64
 #: The largest data file read, in bytes (the bundled ones are a few MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: The longest integer literal read from JSON (Python refuses beyond 4,300 digits).
@@ -141,21 +146,40 @@ def parse_json(text: str, label: str) -> tuple[object, list[schema.Problem]]:
             seen[key] = value
         return seen
 
+    too_deep = f"not readable: JSON nested more than {MAX_JSON_DEPTH} levels deep"
     try:
         doc = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         return None, [schema.Problem(label, None, None, None, f"not valid JSON ({where}: {exc.msg})")]
     except RecursionError:
-        return None, [schema.Problem(label, None, None, None, "not readable: JSON nested too deeply")]
+        return None, [schema.Problem(label, None, None, None, too_deep)]
     except (ValueError, OverflowError) as exc:
         return None, [schema.Problem(label, None, None, None, f"not readable JSON: {exc}")]
+    if _depth(doc) > MAX_JSON_DEPTH:
+        # One fixed limit: Python's own depends on how deep its stack already is.
+        return None, [schema.Problem(label, None, None, None, too_deep)]
     if duplicates:
         return None, [
             schema.Problem(label, None, "key", key, "appears twice in one object (which value is meant?)")
             for key in dict.fromkeys(duplicates)
         ]
     return doc, []
+
+
+def _depth(doc: object) -> int:
+    """How deeply arrays and objects nest in ``doc`` (without recursion; stops past the limit)."""
+    if not isinstance(doc, (dict, list)):
+        return 0
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def read_collection(path: Path, label: str) -> tuple[dict | None, list[schema.Problem]]:
@@ -421,7 +445,8 @@ def read_monthly(path: Path, label: str) -> tuple[pd.DataFrame | None, list[sche
             )
         try:
             value = float(row["value"])
-            ok = value >= 0 and value == value and value != float("inf")
+            # float() also reads "5_000", " 7 " and "1e400"; a figure is plain digits.
+            ok = bool(PLAIN_NUMBER.fullmatch(row["value"])) and value != float("inf")
         except ValueError:
             ok = False
         if not ok:
@@ -479,6 +504,9 @@ def validate_directory(
     else:
         found, monthly = _guarded(label, _read_monthly_checked, directory / MONTHLY_FILE, label)
         problems.extend(found)
+        problems.extend(_duplicate_columns(directory / MONTHLY_FILE, label))
+        if problems and monthly is not None and any(p.file == label for p in problems):
+            monthly = None
     problems.extend(_stray_files(directory))
     return frames, monthly, problems
 
@@ -513,6 +541,21 @@ def _guarded(label: str, read, *args):
         return [
             schema.Problem(label, None, None, None, f"could not be checked ({type(exc).__name__}: {exc})")
         ], None
+
+
+def _duplicate_columns(path: Path, label: str) -> list[schema.Problem]:
+    """Columns named twice in the table's header (the reader would keep one silently)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # read_monthly reports it
+    seen: set[str] = set()
+    twice = [name for name in header if name in seen or seen.add(name)]
+    return [
+        schema.Problem(label, "line 1", "columns", name, "named twice (which one is meant?)")
+        for name in dict.fromkeys(twice)
+    ]
 
 
 def _stray_files(directory: Path) -> list[schema.Problem]:

@@ -53,12 +53,19 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        # One problem, one line: a file name or id with a line break or control character
+        # is shown escaped, so it can never forge another line.
+        where = _one_line(self.file)
         if self.feature_id is not None:
-            where += f": feature {self.feature_id!r}"
+            where += f": feature {_one_line(repr(self.feature_id))}"
         if self.field is not None:
             where += f": field {self.field!r} = {_short(self.value)}"
         return f"{where}: {self.message}"
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control and line characters written as escapes."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
 
 
 def _short(value: object, limit: int = 80) -> str:
@@ -70,8 +77,13 @@ def _short(value: object, limit: int = 80) -> str:
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: The years a date in the data may have: wide enough for any source, narrow enough that
+#: date arithmetic (a day after an end) can never overflow.
+YEARS = (1900, 2099)
+
+
 def parse_iso_date(value: object) -> dt.date | None:
-    """Return the date of a strict ``YYYY-MM-DD`` string, else None.
+    """Return the date of a strict ``YYYY-MM-DD`` string from :data:`YEARS`, else None.
 
     ``date.fromisoformat`` alone also takes week dates (``2021-W46-2``) and
     compact forms; the data compare dates as text, so only this form is allowed.
@@ -79,9 +91,10 @@ def parse_iso_date(value: object) -> dt.date | None:
     if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if YEARS[0] <= day.year <= YEARS[1] else None
 
 
 #: Characters a URL may hold as they are (RFC 3986: unreserved, reserved and the
@@ -424,6 +437,11 @@ def check_features(
         else:
             seen.add(fid)
         problems.extend(check_geometry(file, label, feature.get("geometry"), types, region))
+        problems.extend(
+            Problem(file, label, name, props[name], "names starting with _ are reserved for the map")
+            for name in props
+            if isinstance(name, str) and name.startswith("_")
+        )
         if dated:
             problems.extend(check_dated_properties(file, label, props, layer))
         else:
@@ -524,4 +542,59 @@ def check_series(file: str, fid: str | None, name: str, items: object, number: s
             problems.append(
                 Problem(file, fid, f"{where}.date_precision", item["date_precision"], "unknown precision")
             )
+        allowed = {"date", number, *FIGURE_ITEM_KEYS} if number else PERIOD_ITEM_KEYS
+        problems.extend(_check_item_fields(file, fid, where, item, allowed))
+        if number and "estimates" in item:
+            problems.extend(_check_estimates(file, fid, f"{where}.estimates", item["estimates"], number))
+    return problems
+
+
+#: Keys a dated figure may carry besides its date and number (who gave it, how, other sides' figures).
+FIGURE_ITEM_KEYS = ("sources", "note", "by", "counts", "value_kind", "estimates", "date_precision")
+#: Keys a period (a closure) may carry.
+PERIOD_ITEM_KEYS = frozenset({"start", "end", "sources", "note"})
+#: How a source states a number.
+VALUE_KINDS = ("exact", "rounded", "about", "over", "under")
+#: Keys of an item that hold free text.
+TEXT_ITEM_KEYS = ("note", "by", "counts")
+
+
+def _check_item_fields(file: str, fid: str | None, where: str, item: dict, allowed: set) -> list[Problem]:
+    """Unknown keys, text that is not text, and unknown value kinds in one item of a dated list."""
+    problems = [
+        Problem(
+            file, fid, f"{where}.{key}", item[key], f"unknown key (items take {', '.join(sorted(allowed))})"
+        )
+        for key in item
+        if key not in allowed
+    ]
+    problems.extend(
+        Problem(file, fid, f"{where}.{key}", item[key], "must be text")
+        for key in TEXT_ITEM_KEYS
+        if key in item and not isinstance(item[key], str)
+    )
+    if "value_kind" in item and item["value_kind"] not in VALUE_KINDS:
+        problems.append(
+            Problem(file, fid, f"{where}.value_kind", item["value_kind"], f"must be one of {VALUE_KINDS}")
+        )
+    return problems
+
+
+def _check_estimates(file: str, fid: str | None, where: str, estimates: object, number: str) -> list[Problem]:
+    """Other sides' figures for the same day: each with its number, who gave it and its sources."""
+    if not isinstance(estimates, list):
+        return [Problem(file, fid, where, estimates, "must be a list")]
+    problems: list[Problem] = []
+    for index, estimate in enumerate(estimates):
+        at = f"{where}[{index}]"
+        if not isinstance(estimate, dict):
+            problems.append(Problem(file, fid, at, estimate, "must be an object"))
+            continue
+        problems.extend(check_number(file, fid, f"{at}.{number}", estimate.get(number), nullable=False))
+        problems.extend(
+            Problem(file, fid, at, estimate.get("sources"), f"sources: {p.message}")
+            for p in check_sources(file, fid, estimate.get("sources"))
+        )
+        allowed = {number, "sources", "note", "by", "counts", "value_kind"}
+        problems.extend(_check_item_fields(file, fid, at, estimate, allowed))
     return problems

@@ -163,10 +163,11 @@ def change_days(dataset: Dataset) -> list[dt.date]:
         if spec.dated:
             days.update(frame["start"])
             days.update(_day_after(end) for end in frame["end"] if end)
-        for name in spec.series:
+        for name, number in spec.series.items():
             for items in frame[name]:
                 for item in items:
-                    if "date" in item:
+                    # The spec says what the items are (dated figures or periods), not their keys.
+                    if number:
                         days.add(item["date"])
                     else:
                         days.add(item["start"])

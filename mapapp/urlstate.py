@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from mapapp import timeline
 from mapapp.layers import toggleable
 from mapapp.render import BASEMAPS
-from mapapp.schema import parse_iso_date
+from mapapp.schema import ISO_DAY, parse_iso_date
 
 #: Render modes: ``inplace`` (the app) and ``full`` (a new map at every step,
 #: kept for the benchmark's comparison; honoured only on a benchmark's server).
@@ -29,15 +29,19 @@ SHOWN_NAMES = 5
 
 
 def shown(value: object) -> str:
-    """A value from the link as a notice quotes it: quoted, one line, at most ``SHOWN_CHARS``.
+    r"""A value from the link as a notice quotes it: quoted, one line, at most ``SHOWN_CHARS`` of it.
 
-    Control, format (bidi, zero-width) and line characters are dropped, so a
-    value cannot reorder or hide the notice's own words.
+    Control, format (bidi, zero-width) and line characters are written as
+    ``\uXXXX`` escapes, so a value cannot reorder or hide the notice's own
+    words, and a hidden character is seen.
     """
-    text = "".join(c for c in str(value) if unicodedata.category(c)[0] not in "CZ" or c == " ")
-    if len(text) > SHOWN_CHARS:
-        text = text[: SHOWN_CHARS - 1] + "…"
-    return f"“{text}”"
+    text = str(value)
+    cut = len(text) > SHOWN_CHARS
+    text = text[: SHOWN_CHARS - 1] if cut else text
+    text = "".join(
+        c if unicodedata.category(c)[0] not in "CZ" or c == " " else f"\\u{ord(c):04x}" for c in text
+    )
+    return f"“{text}{'…' if cut else ''}”"
 
 
 def default_layers() -> list[str]:
@@ -55,7 +59,9 @@ class View:
     render: str = "inplace"
 
 
-def parse(params: dict[str, str], allow_render: bool = False) -> tuple[View, list[str]]:
+def parse(
+    params: dict[str, str], allow_render: bool = False, repeated: list[str] | tuple[str, ...] = ()
+) -> tuple[View, list[str]]:
     """The view a URL asks for, and a notice for every value that was not usable.
 
     Parameters
@@ -65,24 +71,30 @@ def parse(params: dict[str, str], allow_render: bool = False) -> tuple[View, lis
     allow_render
         Take ``render`` from the link (the benchmark's server only); otherwise
         it is an unknown parameter like any other.
+    repeated
+        Names the link gives more than once (``params`` holds the last value).
 
     Returns
     -------
     tuple
         ``(view, notices)``.
     """
-    notices = []
+    notices = [
+        f"The link gives {shown(name)} more than once; the last value is used."
+        for name in repeated[:SHOWN_NAMES]
+    ]
     day = timeline.DEFAULT_DAY
     if "date" in params:
         try:
             day = timeline.parse_day(params["date"])
         except timeline.DateOutOfRange:
             period = f"{timeline.CRISIS_START:%d %b %Y} – {timeline.CRISIS_END:%d %b %Y}"
-            why = (
-                "it is not a day written YYYY-MM-DD"
-                if parse_iso_date(params["date"]) is None
-                else f"it is outside the map's period ({period})"
-            )
+            if parse_iso_date(params["date"]) is not None:
+                why = f"it is outside the map's period ({period})"
+            elif ISO_DAY.fullmatch(params["date"]):
+                why = "there is no such day in the calendar"
+            else:
+                why = "it is not a day written YYYY-MM-DD"
             notices.append(
                 f"The link's date {shown(params['date'])} was not used: {why}; showing {day:%d %b %Y}."
             )
@@ -140,6 +152,8 @@ def write(query_params: MutableMapping, view: View) -> None:
     for name in list(query_params.keys()):
         if name not in wanted:
             del query_params[name]
+    get_all = getattr(query_params, "get_all", None)
     for name, value in wanted.items():
-        if query_params.get(name) != value:
+        # A name the link gave twice is written again, once.
+        if query_params.get(name) != value or (get_all and len(get_all(name)) > 1):
             query_params[name] = value

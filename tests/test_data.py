@@ -218,7 +218,11 @@ def _one(problems: list[str], *words: str) -> str:
     ("text", "words"),
     [
         ("[1, 2, 3]", ("not a GeoJSON FeatureCollection",)),
-        ("[" * 100_000 + "]" * 100_000, ("nested too deeply",)),
+        ("[" * 100_000 + "]" * 100_000, ("nested more than 64 levels deep",)),
+        (
+            '{"type": "FeatureCollection", "features": [], "x": ' + "[" * 70 + "]" * 70 + "}",
+            ("nested more than 64 levels deep",),
+        ),
         ('{"type": "FeatureCollection", "features": [], "n": ' + "9" * 5000 + "}", ("5000 digits",)),
         ('{"type": "FeatureCollection", "features": [], "n": NaN}', ("NaN is not a number JSON allows",)),
         ('{"type": "FeatureCollection", "type": "FeatureCollection", "features": []}', ("'type'", "twice")),
@@ -438,13 +442,17 @@ def monthly_row(draw) -> dict:
     else:
         start = draw(st.sampled_from([f"{year}-01-01", "2021-08-10"]))
         end = f"{year}-{month:02d}-{draw(st.integers(1, last)):02d}"
-    suffix = {"month": "", "running": "_running_total", "year": "_year_total", "period": "_period_total"}[basis]
+    suffix = {"month": "", "running": "_running_total", "year": "_year_total", "period": "_period_total"}[
+        basis
+    ]
     row = {
         "country": draw(st.sampled_from(["PL", "LT", "LV"])),
         "month": f"{year}-{month:02d}",
         "metric": base + suffix,
         "value": draw(st.sampled_from(["0", "12", "4115", "17447.5"])),
-        "source_url": draw(st.sampled_from(["https://a.example/x", "https://a.example/x)![p](http://h.example/i)"])),
+        "source_url": draw(
+            st.sampled_from(["https://a.example/x", "https://a.example/x)![p](http://h.example/i)"])
+        ),
         "notes": draw(st.text(max_size=30)),
         "basis": basis,
         "period_start": start,
@@ -480,3 +488,47 @@ def test_any_typed_monthly_table_gives_messages_or_draws(tmp_path_factory, rows)
         _render_everything(data.Dataset(directory, frames, monthly))
         for metric in set(monthly["metric"]):
             figures.chart_line(figures.chart_points(monthly, metric))
+
+
+@pytest.mark.parametrize(
+    ("file", "path", "value", "words"),
+    [
+        ("camps.geojson", ("counts", 0, "estimates"), 5, ("counts[0].estimates' = 5: must be a list",)),
+        (
+            "camps.geojson",
+            ("counts", 0, "estimates"),
+            ["x"],
+            ("counts[0].estimates[0]' = 'x': must be an object",),
+        ),
+        (
+            "camps.geojson",
+            ("counts", 0, "estimates"),
+            [{"sources": ["https://a.example/x"]}],
+            ("counts[0].estimates[0].people' = None: must be a number",),
+        ),
+        (
+            "camps.geojson",
+            ("counts", 0, "estimates"),
+            [{"people": "lots", "sources": ["https://a.example/x"]}],
+            ("estimates[0].people' = 'lots'",),
+        ),
+        (
+            "camps.geojson",
+            ("counts", 0, "value_kind"),
+            ["about"],
+            ("value_kind' = ['about']: must be one of",),
+        ),
+        ("camps.geojson", ("counts", 0, "by"), {"x": 1}, ("counts[0].by' = {'x': 1}: must be text",)),
+        ("crossings.geojson", ("closures", 0, "date"), "2021-11-15x", ("closures[0].date'", "unknown key")),
+        ("events.geojson", ("end",), "9999-12-31", ("field 'end' = '9999-12-31': not an ISO date",)),
+        ("events.geojson", ("_popup",), "<b>x</b>", ("field '_popup'", "reserved")),
+    ],
+)
+def test_nested_values_the_page_reads_are_checked(tmp_path, layers, file, path, value, words):
+    target = layers[file]["features"][0]["properties"]
+    if file == "events.geojson" and path == ("end",):
+        target = layers[file]["features"][2]["properties"]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert _one(_problems(write_layers(tmp_path / "d", layers)), f"d/{file}: ", *words)

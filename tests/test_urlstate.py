@@ -31,7 +31,14 @@ def test_no_layers_is_a_valid_choice():
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"date": "2021-13-01"}, "The link's date “2021-13-01” was not used: it is not a day written YYYY-MM-DD"),
+        (
+            {"date": "2021-13-01"},
+            "The link's date “2021-13-01” was not used: there is no such day in the calendar",
+        ),
+        (
+            {"date": "13/11/2021"},
+            "The link's date “13/11/2021” was not used: it is not a day written YYYY-MM-DD",
+        ),
         ({"date": "1999-01-01"}, "outside the map's period"),
         ({"layers": "events,ufo"}, "Unknown layer(s) in the link ignored: “ufo”."),
         ({"basemap": "satellite"}, "Unknown basemap “satellite”"),
@@ -76,7 +83,9 @@ def test_notices_quote_values_short_and_on_one_line():
     assert len(notices) == 4
     for notice in notices:
         assert len(notice) < 400 and "\n" not in notice and "\u202e" not in notice
-        assert "“[log in here](https://evil.example)xxx" in notice
+        # Hidden characters are shown as escapes, and the value is cut.
+        assert "“[log in here](https://evil.example)\\u000a\\u202exx…”" in notice
+
 
 PARAM_NAMES = st.sampled_from(["date", "layers", "basemap", "render", "zoom"]) | st.text(max_size=12)
 
@@ -94,3 +103,26 @@ def test_any_link_gives_a_view_and_short_plain_notices(params, bench):
     # What the page writes back is a link that parses to the same view, silently.
     again, quiet = urlstate.parse(urlstate.encode(view), allow_render=True)
     assert again == view and quiet == []
+
+
+def test_hidden_characters_in_a_value_are_shown_not_dropped():
+    _, notices = urlstate.parse({"layers": "\u202ecamps"})
+    assert notices[0].startswith("Unknown layer(s) in the link ignored: “\\u202ecamps”")
+
+
+def test_a_real_looking_date_that_is_not_in_the_calendar_is_said_so():
+    _, notices = urlstate.parse({"date": "2021-02-29"})
+    assert "“2021-02-29” was not used: there is no such day in the calendar" in notices[0]
+
+
+def test_a_name_given_twice_gets_a_notice_and_is_written_once():
+    _, notices = urlstate.parse({"date": "2022-01-01"}, repeated=["date"])
+    assert notices == ["The link gives “date” more than once; the last value is used."]
+
+    class TwiceMapping(dict):
+        def get_all(self, name):
+            return ["camps", "events"] if name == "layers" else [self[name]]
+
+    params = TwiceMapping(date="2021-11-13", layers="events", basemap="offline")
+    urlstate.write(params, urlstate.View(dt.date(2021, 11, 13), ["events"], "offline"))
+    assert params == {"date": "2021-11-13", "layers": "events", "basemap": "offline"}

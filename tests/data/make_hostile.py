@@ -69,7 +69,26 @@ HOSTILE_URLS = (
     "https://c.example/$&$'?q=[x](javascript:alert(1))",
 )
 #: Fields whose text is structure, not prose: never injected.
-STRUCTURAL = {"id", "layer", "sources", "source_url", "start", "end", "date", "style", "country", "month", "metric", "value"}
+STRUCTURAL = {
+    "id",
+    "layer",
+    "sources",
+    "source_url",
+    "start",
+    "end",
+    "date",
+    "style",
+    "country",
+    "month",
+    "metric",
+    "value",
+    "value_kind",
+    "date_precision",
+    "end_precision",
+    "basis",
+    "period_start",
+    "period_end",
+}
 
 
 def _inject(value: object, key: str = "") -> object:
