@@ -200,3 +200,38 @@ def test_the_page_fits_a_phone(browser, app_url):
         page.screenshot(path=str(ARTIFACTS / "map-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+CENTRE_JS = "() => { const m = Object.values(window).find(v => v instanceof L.Map); const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+
+
+def test_go_to_a_place_moves_the_map_every_time_it_is_asked(page, app_url):
+    frame = open_map(page, app_url)
+    body = frame.locator("body")
+
+    def choose(place: str) -> None:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+        page.get_by_role("option", name=place).click()
+
+    for attempt in range(2):
+        choose("Białystok (town)")
+        deadline = time.monotonic() + 30
+        while True:
+            lat, lng, zoom = body.evaluate(CENTRE_JS)
+            if abs(lat - 53.13) < 0.05 and abs(lng - 23.16) < 0.05 and zoom == 10:
+                page.wait_for_timeout(1000)  # the map flies there; the reader waits until it is still
+                break
+            assert time.monotonic() < deadline, (
+                f"attempt {attempt + 1}: the map stayed at {lat}, {lng}, zoom {zoom}"
+            )
+            page.wait_for_timeout(100)
+        # The reader pans away before asking for the same place again.
+        box = page.locator(MAP_FRAME).bounding_box()
+        x, y = box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2 - 120  # clear of the town's marker
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 250, y + 100, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(900)
+        lat, lng, _ = body.evaluate(CENTRE_JS)
+        assert abs(lng - 23.16) > 0.05, "the drag did not move the map"
