@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -422,3 +423,13 @@ def test_layer_files_removed_by_another_process_are_published_again(monkeypatch,
     assert not at.exception
     for name in re.findall(r'"/mapapp-files/data/([^"]+)"', map_args(at)["feature_group"]):
         assert (assets.data_files_dir() / name).exists(), name
+
+
+def test_two_places_of_one_name_are_both_offered(monkeypatch, tmp_path, layers):
+    second = copy.deepcopy(layers["towns.geojson"]["features"][0])
+    second["properties"]["id"] = "town-2"
+    second["geometry"]["coordinates"] = [24.9, 53.9]
+    layers["towns.geojson"]["features"].append(second)
+    at = run_app(monkeypatch, write_layers(tmp_path / "geodata", layers))
+    options = at.sidebar.selectbox(key="goto").options
+    assert "Townsville (town)" in options and "Townsville (town, town-2)" in options

@@ -532,3 +532,25 @@ def test_nested_values_the_page_reads_are_checked(tmp_path, layers, file, path, 
         target = target[key]
     target[path[-1]] = value
     assert _one(_problems(write_layers(tmp_path / "d", layers)), f"d/{file}: ", *words)
+
+
+def test_a_column_named_twice_and_underscored_numbers_are_refused(tmp_path, layers):
+    layers["monthly_figures.csv"] = (
+        "country,month,metric,value,source_url,notes,value\n"
+        "PL,2021-10,attempted_crossings,17447,https://example.org/pl,,1\n"
+    )
+    problems = _problems(write_layers(tmp_path / "d", layers))
+    assert _one(problems, "d/monthly_figures.csv: feature 'line 1': field 'columns' = 'value': named twice")
+    layers["monthly_figures.csv"] = (
+        "country,month,metric,value,source_url,notes\nPL,2021-10,attempted_crossings,5_000,https://example.org/pl,\n"
+    )
+    problems = _problems(write_layers(tmp_path / "e", layers))
+    assert _one(problems, "field 'value' = '5_000': must be a number")
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path, layers):
+    directory = write_layers(tmp_path / "d", layers)
+    (directory / "evil\nline.csv").write_text("x")
+    problems = _problems(directory)
+    assert all("\n" not in p for p in problems)
+    assert _one(problems, "d/evil\\nline.csv: not a layer of the registry")
