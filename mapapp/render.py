@@ -673,6 +673,18 @@ def _feature(props: dict, geom: BaseGeometry, simplify: float | None) -> dict:
     return {"type": "Feature", "properties": props, "geometry": _lean(geom, simplify)}
 
 
+class OnMap:
+    """An element that adds itself to the map it sits in (a layer kept across reruns)."""
+
+    @property
+    def map_name(self) -> str:
+        """The variable of the map this element is in; it must be inside a folium.Map."""
+        name = _map_name(self)
+        if name == "null":
+            raise ValueError(f"a kept {type(self).__name__} must be inside a folium.Map")
+        return name
+
+
 def _map_name(element) -> str:
     """The JavaScript variable of the folium.Map an element sits in, or "null"."""
     parent = element._parent
@@ -681,7 +693,7 @@ def _map_name(element) -> str:
     return parent.get_name() if parent is not None else "null"
 
 
-class GeoJsonLayer(DataMacro):
+class GeoJsonLayer(OnMap, DataMacro):
     """A GeoJSON layer drawn with each feature's own ``style``, embedded or fetched.
 
     Given ``url``, the browser fetches the file once per page and keeps the
@@ -791,13 +803,6 @@ class GeoJsonLayer(DataMacro):
         self.key = key
         self.version = version
 
-    @property
-    def map_name(self) -> str:
-        """The variable of the map this layer is in (a kept layer is added to it directly)."""
-        name = _map_name(self)
-        if name == "null":
-            raise ValueError("a kept GeoJsonLayer must be inside a folium.Map")
-        return name
 
 
 def feature_group(
@@ -1070,7 +1075,7 @@ OSM_TILES_ATTRIBUTION = (
 BASEMAP_KEY = "basemap"
 
 
-class KeptTiles(DataMacro):
+class KeptTiles(OnMap, DataMacro):
     """A tile layer kept on the map under :data:`BASEMAP_KEY` until another basemap replaces it."""
 
     _template = _TEMPLATES.from_string(
@@ -1104,13 +1109,6 @@ class KeptTiles(DataMacro):
         self.key = key
         self.version = f"tiles:{url}"
 
-    @property
-    def map_name(self) -> str:
-        """The variable of the map the tiles are on."""
-        name = _map_name(self)
-        if name == "null":
-            raise ValueError("KeptTiles must be inside a folium.Map")
-        return name
 
 
 def basemap_group(basemap: str, countries_url: str) -> folium.FeatureGroup:
