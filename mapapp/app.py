@@ -49,7 +49,7 @@ DEFAULT_SPEED = "1 s a day"
 #: Set (to anything) in the server's environment by the benchmark: only then does
 #: the link's ``render=full`` switch on the slow full re-render it compares with.
 BENCH_ENV = "MAPAPP_BENCHMARK"
-#: The longest notice text shown for a link's parameter.
+#: Where a failed page's details go (the visitor sees a reference to them).
 LOG = logging.getLogger("mapapp")
 
 

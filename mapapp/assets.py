@@ -11,6 +11,7 @@ here touches the network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -42,10 +43,15 @@ def cache_dir() -> Path:
     ``~/.cache/border-crisis-map``). When that cannot be created or written,
     a folder of this user's in the system's temporary folder is used.
     """
-    given = os.environ.get(CACHE_ENV)
+    return _resolve_cache_dir(os.environ.get(CACHE_ENV) or "", os.environ.get("XDG_CACHE_HOME") or "")
+
+
+@functools.cache
+def _resolve_cache_dir(given: str, xdg: str) -> Path:
+    """The cache folder for these settings, created once per process (files are written at every step)."""
     if given:
         return Path(given)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    base = Path(xdg or Path.home() / ".cache")
     for candidate in (
         base / "border-crisis-map",
         Path(tempfile.gettempdir()) / f"border-crisis-map-{os.getuid()}",

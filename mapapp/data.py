@@ -51,7 +51,7 @@ MONTHLY_BASES = ("month", "year", "period", "running")
 #: ``period_end`` known to the day, or only its month (then it is the month's last day).
 MONTHLY_END_PRECISIONS = ("day", "month")
 #: How the source states the number: as is, rounded, "about", "over"/"at least", "almost"/"nearly".
-MONTHLY_VALUE_KINDS = ("exact", "rounded", "about", "over", "under")
+MONTHLY_VALUE_KINDS = schema.VALUE_KINDS
 
 
 class DataError(Exception):

@@ -171,8 +171,8 @@ def standalone_html(
         location=render.CENTER, zoom_start=render.ZOOM, tiles=None, control_scale=True, min_zoom=4
     )
     title = f"Belarus–EU border crisis: the map on {day.day} {day:%B %Y}"
-    fmap.get_root().header.add_child(render.literal_element(_inline_assets()), name="mapapp_assets")
-    page_title = render.literal_element(f"<title>{render.esc(title)}</title>")
+    fmap.get_root().header.add_child(render.LiteralElement(_inline_assets()), name="mapapp_assets")
+    page_title = render.LiteralElement(f"<title>{render.esc(title)}</title>")
     fmap.get_root().header.add_child(page_title, name="mapapp_title")
     render.GeoJsonLayer(render.backdrop_collection(countries), interactive=False).add_to(fmap)
     render.MapSetup(True, render.OSM_ATTRIBUTION).add_to(fmap)
@@ -186,7 +186,7 @@ def standalone_html(
         [LAYERS[i] for i in frames if i != COUNTRIES.id], render.legend_present(frames), notes
     )
     render.LegendUpdate(legend, day.isoformat()).add_to(fmap)
-    caption = render.literal_element(
+    caption = render.LiteralElement(
         '<div style="position:fixed;top:8px;left:50px;z-index:1000;background:#fff;padding:4px 8px;'
         f'font:600 14px system-ui,sans-serif;border-radius:4px">{render.esc(title)}</div>'
     )

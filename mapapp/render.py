@@ -19,6 +19,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Environment
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.figures import VALUE_KIND_WORDS
 from mapapp.layers import COUNTRIES, LAYERS, LayerSpec
 from mapapp.schema import ISO_DAY
 from mapapp.timeline import describe_period
@@ -93,8 +94,8 @@ _TEMPLATES = Environment(autoescape=False)
 _TEMPLATES.filters["js"] = js_literal
 
 
-class _Rendered(Element):
-    """Text already rendered from a template: placed as it is, never compiled again."""
+class LiteralElement(Element):
+    """Text placed in a page as it is: branca's ``Element(text)`` would compile it as a template."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -103,11 +104,6 @@ class _Rendered(Element):
     def render(self, **kwargs) -> str:
         """The text itself."""
         return self._text
-
-
-def literal_element(text: str) -> Element:
-    """An element holding ``text`` verbatim (branca's ``Element(text)`` would compile it as a template)."""
-    return _Rendered(text)
 
 
 class DataMacro(MacroElement):
@@ -126,7 +122,7 @@ class DataMacro(MacroElement):
         for part in ("header", "html", "script"):
             macro = macros.get(part)
             if macro is not None:
-                getattr(figure, part).add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+                getattr(figure, part).add_child(LiteralElement(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
 
@@ -136,12 +132,27 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def is_web_link(url: object) -> bool:
+    """Whether ``url`` may become a link: an http(s) URL, never ``javascript:`` or ``data:``."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
+def _link(url: str, text: str, css_class: str = "") -> str:
+    """A link that opens in a new tab, escaped; ``text`` is already HTML."""
+    attrs = f' class="{esc(css_class)}"' if css_class else ""
+    return f'<a{attrs} href="{esc(url)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+
+
+def numbered_links(sources: object) -> str:
+    """Sources as ``[1] [2] …`` links (only http(s) ones), for text that names them by number."""
+    if not isinstance(sources, (list, tuple)):
+        return ""
+    return " ".join(_link(url, f"[{n}]") for n, url in enumerate(sources, start=1) if is_web_link(url))
+
+
 def source_link(url: object) -> str:
     """A source as a link that opens in a new tab; anything but http(s) stays plain text."""
-    text = esc(url)
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{text}" target="_blank" rel="noopener noreferrer">{text}</a>'
-    return text
+    return _link(url, esc(url)) if is_web_link(url) else esc(url)
 
 
 def page_text(
@@ -154,11 +165,7 @@ def page_text(
     the data or the link is therefore never given to it. Each source becomes a
     numbered link that opens in a new tab.
     """
-    links = " ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">[{n}]</a>'
-        for n, url in enumerate(sources, start=1)
-        if isinstance(url, str) and url.lower().startswith(("http://", "https://"))
-    )
+    links = numbered_links(sources)
     return f'<div class="{esc(css_class)}">{esc(text)}{" Sources: " + links if links else ""}</div>'
 
 
@@ -305,12 +312,10 @@ def archive_link(url: object, when: object) -> str:
     It is a lookup, not a verified capture, and says so: it keeps a source
     readable when the site moves or dies.
     """
-    if not (isinstance(url, str) and url.lower().startswith(("http://", "https://"))):
+    if not is_web_link(url):
         return ""
     stamp = when.replace("-", "") if isinstance(when, str) and ISO_DAY.fullmatch(when) else ""
-    href = WAYBACK.format(stamp=stamp or "2", url=url)
-    attrs = f'class="archive" href="{esc(href)}" target="_blank" rel="noopener noreferrer"'
-    return f"<a {attrs}>archived copy (nearest capture)</a>"
+    return _link(WAYBACK.format(stamp=stamp or "2", url=url), "archived copy (nearest capture)", "archive")
 
 
 def _source_list(title: str, sources: object, when: object = None) -> str:
@@ -324,8 +329,6 @@ def _source_list(title: str, sources: object, when: object = None) -> str:
 
 #: Titles of the dated lists a popup shows whole (a layer's ``series`` with a number).
 SERIES_TITLES = {"counts": "Every count in the sources", "progress": "Every reported length"}
-#: How a source states a number (a count's ``value_kind``), as words before it.
-VALUE_KIND_WORDS = {"about": "about ", "over": "over ", "under": "almost ", "rounded": ""}
 
 
 def _series_list(spec: LayerSpec, props: dict) -> str:
@@ -345,11 +348,7 @@ def _series_list(spec: LayerSpec, props: dict) -> str:
                 figure = _figure(reading.get(number))
                 kind = VALUE_KIND_WORDS.get(str(reading.get("value_kind")), "")
                 who = ", ".join(str(reading[k]) for k in ("by", "counts") if _present(reading.get(k)))
-                links = " ".join(
-                    f'<a href="{esc(u)}" target="_blank" rel="noopener noreferrer">[{n}]</a>'
-                    for n, u in enumerate(reading.get("sources") or [], start=1)
-                    if isinstance(u, str) and u.lower().startswith(("http://", "https://"))
-                )
+                links = numbered_links(reading.get("sources"))
                 lines.append(f"{esc(kind + figure)}{' (' + esc(who) + ')' if who else ''} {links}".strip())
             when = (
                 describe_period(item.get("date"), item.get("date"))
@@ -804,7 +803,6 @@ class GeoJsonLayer(OnMap, DataMacro):
         self.version = version
 
 
-
 def feature_group(
     spec: LayerSpec,
     collection: dict | None = None,
@@ -1108,7 +1106,6 @@ class KeptTiles(OnMap, DataMacro):
         self.attribution = attribution
         self.key = key
         self.version = f"tiles:{url}"
-
 
 
 def basemap_group(basemap: str, countries_url: str) -> folium.FeatureGroup:
