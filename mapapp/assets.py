@@ -1,10 +1,10 @@
 """Files the browser fetches from the app itself, never from a CDN.
 
 The app is served by :mod:`mapapp.server`, which adds file routes under
-:data:`URL_PREFIX` to Streamlit: Leaflet and jQuery straight from their
-installed XStatic packages (no third-party code is committed or copied), our
-stylesheet from the package, and the files the app generates (layers and
-day drawings as GeoJSON) from a cache folder outside the package. Nothing is
+:data:`URL_PREFIX` to Streamlit: Leaflet straight from its installed XStatic
+package (no third-party code is committed or copied), our scripts and
+stylesheet from the package, and the files the app generates (the compiled
+timeline, the popups, the backdrop) from a cache folder outside the package. Nothing is
 written into the package at run time, so a read-only install works. Nothing
 here touches the network.
 """
@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import tempfile
 import time
 from pathlib import Path
 
-import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 
-#: Our own committed files for the map (its stylesheet); read, never written.
+#: Our own committed files for the map (scripts, stylesheet); read, never written.
 PACKAGE_STATIC = Path(__file__).resolve().parent / "static"
-VENDOR_PACKAGES = {"leaflet": xs_leaflet, "jquery": xs_jquery}
-#: Our own stylesheet for the map (labels, legend), committed in static/.
+VENDOR_PACKAGES = {"leaflet": xs_leaflet}
+#: Our own stylesheet for the map (labels, legend, time bar), committed in static/.
 MAP_CSS = "map.css"
+#: The map's engine (an ES module) and its Streamlit component, committed in static/.
+ENGINE_JS = "timemap.js"
+COMPONENT_JS = "component.js"
 #: Where the file routes live on the app's server.
 URL_PREFIX = "/mapapp-files"
 #: Environment variable naming the cache folder for generated files.
@@ -66,7 +67,7 @@ def _resolve_cache_dir(given: str, xdg: str) -> Path:
 
 
 def data_files_dir() -> Path:
-    """Where generated GeoJSON files are written (served at ``URL_PREFIX/data``)."""
+    """Where generated files are written (served at ``URL_PREFIX/data``)."""
     return cache_dir() / "data"
 
 
@@ -86,7 +87,7 @@ def file_routes() -> list[tuple[str, Path]]:
     Returns
     -------
     list of tuple
-        Leaflet and jQuery from their installed packages, the package's own
+        Leaflet from its installed package, the package's own
         static files, and the generated data files in the cache folder
         (created here if missing).
     """
@@ -98,8 +99,8 @@ def file_routes() -> list[tuple[str, Path]]:
     return [*routes, (f"{URL_PREFIX}/static", PACKAGE_STATIC), (f"{URL_PREFIX}/data", data)]
 
 
-def vendor_links(prefix: str = URL_PREFIX) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Script and stylesheet URLs for folium, all served by the app.
+def engine_links(prefix: str = URL_PREFIX) -> dict:
+    """URLs of Leaflet, the map's engine and the stylesheets, all served by the app.
 
     Parameters
     ----------
@@ -108,25 +109,26 @@ def vendor_links(prefix: str = URL_PREFIX) -> tuple[list[tuple[str, str]], list[
 
     Returns
     -------
-    tuple
-        ``(default_js, default_css)`` in folium's ``[(name, url), ...]`` form.
+    dict
+        ``leaflet`` (script), ``engine`` (ES module) and ``css`` (list).
     """
     leaflet = f"{prefix}/vendor/{_vendor_dir('leaflet')}"
-    jquery = f"{prefix}/vendor/{_vendor_dir('jquery')}"
-    js = [("leaflet", f"{leaflet}/leaflet.js"), ("jquery", f"{jquery}/jquery.min.js")]
-    css = [("leaflet_css", f"{leaflet}/leaflet.css"), ("mapapp_css", f"{prefix}/static/{MAP_CSS}")]
-    return js, css
+    return {
+        "leaflet": f"{leaflet}/leaflet.js",
+        "engine": f"{prefix}/static/{ENGINE_JS}",
+        "css": [f"{leaflet}/leaflet.css", f"{prefix}/static/{MAP_CSS}"],
+    }
 
 
-def publish_geojson(name: str, collection: dict, prefix: str, folder: Path | None = None) -> str:
-    """Write a FeatureCollection into the data files folder and return its URL.
+def publish_json(name: str, body: bytes, prefix: str, folder: Path | None = None) -> str:
+    """Write a JSON document into the data files folder and return its URL.
 
     Parameters
     ----------
     name
-        Layer id, the start of the file name.
-    collection
-        The GeoJSON to serve.
+        The start of the file name (what it is: ``timeline``, ``popups``…).
+    body
+        The document's bytes.
     prefix
         URL path of the file routes (:func:`static_prefix`).
     folder
@@ -135,15 +137,13 @@ def publish_geojson(name: str, collection: dict, prefix: str, folder: Path | Non
     Returns
     -------
     str
-        The file's URL. The name carries a hash of the content, so a changed
-        layer gets a new URL and a browser never shows a stale copy. Versions
-        of the same layer older than ``STALE_AFTER_S`` are removed.
-
+        The file's URL. The name carries a hash of the content, so changed
+        data gets a new URL and a browser never shows a stale copy. Versions
+        of the same name older than ``STALE_AFTER_S`` are removed.
     """
-    body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:12]
     folder = folder or data_files_dir()
-    path = folder / f"{name}.{digest}.geojson"
+    path = folder / f"{name}.{digest}.json"
     ensure_file(path, body)
     _remove_stale_versions(folder, name, keep=path)
     return f"{prefix}/data/{path.name}"
@@ -189,7 +189,7 @@ def ensure_file(path: Path, body: bytes) -> None:
 def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:
     """Delete other versions of one layer's file once they are a day old."""
     cutoff = time.time() - STALE_AFTER_S
-    for old in folder.glob(f"{name}.*.geojson"):
+    for old in folder.glob(f"{name}.*.json"):
         if old != keep and old.name.count(".") == 2:
             try:
                 if old.stat().st_mtime < cutoff:
@@ -201,13 +201,13 @@ def _remove_stale_versions(folder: Path, name: str, keep: Path) -> None:
 def remove_stale_files(folder: Path | None = None, older_than_s: float = STALE_AFTER_S) -> int:
     """Delete generated files not used for ``older_than_s`` seconds; returns how many.
 
-    Day drawings are written as readers visit days, so without this the cache
-    would only grow.
+    Each version of the data writes new files, so without this the cache would
+    only grow.
     """
     folder = folder or data_files_dir()
     cutoff = time.time() - older_than_s
     removed = 0
-    for path in folder.glob("*.geojson"):
+    for path in folder.glob("*.json"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

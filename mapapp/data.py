@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -601,3 +602,20 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     if problems:
         raise DataError(problems)
     return Dataset(directory=directory, frames=frames, monthly=monthly)
+
+
+_SHARED: dict[str, Dataset] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_dataset() -> Dataset:
+    """The dataset of :func:`data_dir`, loaded once per process and shared (read-only).
+
+    The server loads it at start (:mod:`mapapp.server`), so the first visitor
+    does not wait for it; a failed load is not kept, it is tried again.
+    """
+    directory = data_dir()
+    with _SHARED_LOCK:
+        if str(directory) not in _SHARED:
+            _SHARED[str(directory)] = load_dataset(directory)
+        return _SHARED[str(directory)]

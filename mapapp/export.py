@@ -1,7 +1,8 @@
 """Downloads: the day's snapshot as GeoJSON and CSV, and the map as one HTML file.
 
-The HTML file carries Leaflet, jQuery, the styles and every layer inline, so
-it opens anywhere, offline too, and shows the map exactly as on the page.
+The HTML file carries Leaflet, the map's engine, the styles and the compiled
+timeline inline, so it opens anywhere, offline too, and shows the map as on the
+page, time bar included.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import datetime as dt
 import io
 import json
 
-import folium
 import geopandas as gpd
 
-from mapapp import assets, render
-from mapapp.layers import COUNTRIES, LAYERS
+from mapapp import assets
+from mapapp.render import basemap, popup, text
 from mapapp.snapshot import to_feature_collection
 
 #: Columns of the CSV snapshot, in order; list properties are joined with " ; ".
@@ -83,7 +83,7 @@ def snapshot_csv(frames: dict[str, gpd.GeoDataFrame], day: dt.date) -> str:
         if where is not None:
             row["longitude"], row["latitude"] = round(where.x, 5), round(where.y, 5)
         row["sources"] = " ; ".join(props.get("sources") or [])
-        day_sources = [url for name in render.DAY_SOURCES for url in (props.get(name) or [])]
+        day_sources = [url for name in popup.DAY_SOURCES for url in (props.get(name) or [])]
         row["day_sources"] = " ; ".join(dict.fromkeys(day_sources))
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
@@ -119,76 +119,88 @@ def _where(frame: gpd.GeoDataFrame, fid: str):
     return shape if shape.geom_type == "Point" else shape.representative_point()
 
 
-class StandaloneMap(folium.Map):
-    """A folium map that links no script or stylesheet: they are inlined."""
-
-    default_js: tuple = ()
-    default_css: tuple = ()
+#: Starts the map of the single file, after the engine in the same module.
+SINGLE_FILE_JS = "single-file.js"
 
 
-def _inline_assets() -> str:
-    """Leaflet, jQuery and our styles as inline ``<script>``/``<style>`` blocks."""
-    parts = []
-    for name, package in assets.VENDOR_PACKAGES.items():
-        base = package.BASE_DIR
-        if name == "leaflet":
-            parts.append(f"<style>{_read(base, 'leaflet.css')}</style>")
-            parts.append(f"<script>{_read(base, 'leaflet.js')}</script>")
-        else:
-            parts.append(f"<script>{_read(base, 'jquery.min.js')}</script>")
-    parts.append(f"<style>{(assets.PACKAGE_STATIC / assets.MAP_CSS).read_text(encoding='utf-8')}</style>")
-    return "\n".join(parts)
+def _vendor(name: str) -> str:
+    """A file of the Leaflet package, made safe to sit inside an HTML element."""
+    with open(f"{assets.VENDOR_PACKAGES['leaflet'].BASE_DIR}/{name}", encoding="utf-8") as handle:
+        return handle.read().replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
-def _read(base: str, name: str) -> str:
-    """A vendored file's text, made safe to sit inside an HTML element."""
-    with open(f"{base}/{name}", encoding="utf-8") as handle:
-        return handle.read().replace("</script", "<\\/script")
+def _static(name: str) -> str:
+    """One of our committed files (map.css, timemap.js), made safe to sit inside an HTML element."""
+    body = (assets.PACKAGE_STATIC / name).read_text(encoding="utf-8")
+    return body.replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
 def standalone_html(
-    frames: dict[str, gpd.GeoDataFrame],
-    countries: gpd.GeoDataFrame,
-    day: dt.date,
+    documents: dict[str, dict], day: dt.date, layers: list[str], basemap_id: str = "offline"
 ) -> str:
-    """The map of ``day`` as one self-contained HTML page.
+    """The map as one self-contained HTML page: every layer, popups, legend and the time bar.
 
     Parameters
     ----------
-    frames
-        Layer id → the day's frame, for the layers shown.
-    countries
-        The country backdrop.
+    documents
+        The compiled ``timeline``, its ``popups`` and the ``backdrop``
+        (see :mod:`mapapp.compiled`).
     day
-        The day shown, in the page title and a caption.
+        The day the page opens on (the reader can step from it).
+    layers
+        Layer ids shown at first.
+    basemap_id
+        ``offline`` or ``osm``.
 
     Returns
     -------
     str
-        HTML that needs no network: assets and data are inline.
+        HTML that needs no network with the offline basemap: Leaflet, the
+        engine and the data are inline; data only as JSON in
+        ``<script type="application/json">`` (through
+        :func:`mapapp.render.text.js_literal`, so no text of the data can end
+        the element).
     """
-    fmap = StandaloneMap(
-        location=render.CENTER, zoom_start=render.ZOOM, tiles=None, control_scale=True, min_zoom=4
-    )
     title = f"Belarus–EU border crisis: the map on {day.day} {day:%B %Y}"
-    fmap.get_root().header.add_child(render.LiteralElement(_inline_assets()), name="mapapp_assets")
-    page_title = render.LiteralElement(f"<title>{render.esc(title)}</title>")
-    fmap.get_root().header.add_child(page_title, name="mapapp_title")
-    render.GeoJsonLayer(render.backdrop_collection(countries), interactive=False).add_to(fmap)
-    render.MapSetup(True, render.OSM_ATTRIBUTION).add_to(fmap)
-    render.Legend().add_to(fmap)
-    for layer_id, frame in frames.items():
-        spec = LAYERS[layer_id]
-        collection = render.display_collection(spec, frame, simplify=render.DISPLAY_TOLERANCE)
-        render.feature_group(spec, collection).add_to(fmap)
-    notes = render.legend_notes(frames)
-    legend = render.legend_html(
-        [LAYERS[i] for i in frames if i != COUNTRIES.id], render.legend_present(frames), notes
+    config = {
+        "map": basemap.map_options(basemap.base_map()),
+        "attribution": basemap.OSM_ATTRIBUTION,
+        "tiles": {"url": basemap.OSM_TILES, "attribution": basemap.OSM_TILES_ATTRIBUTION},
+        "day": day.isoformat(),
+        "layers": list(layers),
+        "basemap": basemap_id,
+    }
+    data_blocks = "\n".join(
+        f'<script type="application/json" id="tm-{name}">{text.js_literal(value)}</script>'
+        for name, value in (
+            ("config", config),
+            ("timeline", documents["timeline"]),
+            ("popups", documents["popups"]),
+            ("backdrop", documents["backdrop"]),
+        )
     )
-    render.LegendUpdate(legend, day.isoformat()).add_to(fmap)
-    caption = render.LiteralElement(
-        '<div style="position:fixed;top:8px;left:50px;z-index:1000;background:#fff;padding:4px 8px;'
-        f'font:600 14px system-ui,sans-serif;border-radius:4px">{render.esc(title)}</div>'
-    )
-    fmap.get_root().html.add_child(caption, name="mapapp_caption")
-    return fmap.get_root().render()
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{text.esc(title)}</title>
+<style>{_vendor("leaflet.css")}</style>
+<style>{_static(assets.MAP_CSS)}</style>
+<style>html, body {{margin: 0; height: 100%;}} body {{display: flex; flex-direction: column;
+font: 14px system-ui, sans-serif;}} h1 {{font-size: 16px; margin: 8px 12px;}}
+#tm-root {{flex: 1; display: flex; flex-direction: column; min-height: 420px;}}
+#tm-root .tm-map {{flex: 1; height: auto;}}</style>
+<script>{_vendor("leaflet.js")}</script>
+</head>
+<body>
+<h1>{text.esc(title)}</h1>
+<div id="tm-root"></div>
+{data_blocks}
+<script type="module">
+{_static(assets.ENGINE_JS)}
+{_static(SINGLE_FILE_JS)}
+</script>
+</body>
+</html>
+"""

@@ -70,6 +70,26 @@ class LayerSpec:
         Properties that must hold a finite number > 0 (never null).
     min_features
         The fewest features the file may have (the backdrop cannot be empty).
+    on_day
+        What a feature becomes on a given day, computed by
+        :data:`mapapp.snapshot.ON_DAY` (``"fence"``: the length built,
+        ``"camp"``: the latest count, ``"crossing"``: open or closed), or None.
+    day_properties
+        The properties :data:`on_day` adds; the compiled timeline carries them
+        per day and the browser draws from them.
+    size_by
+        Property whose number sizes a point (area grows with it), or None.
+    width_by
+        Property whose number sets a line's width, or None.
+    arrows
+        Draw a chevron along each line (direction of travel).
+    built_by
+        Property giving the length (km) of a line standing on the day; the
+        rest of the planned line (``planned_km``) is drawn dashed.
+    legend_note
+        A line for the legend while the layer has features on the map.
+    simplify
+        Display simplification of lines and areas, in degrees.
 
     """
 
@@ -95,6 +115,14 @@ class LayerSpec:
     dates: tuple[str, ...] = ()
     positive: tuple[str, ...] = ()
     min_features: int = 0
+    on_day: str | None = None
+    day_properties: tuple[str, ...] = ()
+    size_by: str | None = None
+    width_by: str | None = None
+    arrows: bool = False
+    built_by: str | None = None
+    legend_note: str = ""
+    simplify: float = 0.0006
 
 
 COUNTRIES = LayerSpec(
@@ -126,6 +154,7 @@ EMERGENCY_ZONES = LayerSpec(
     colours=dict(EU_COLOURS),
     allowed={"country": tuple(EU_COLOURS)},
     popup_fields=(("regime", "Regime"), ("extent", "Area")),
+    legend_note="Zones with dashed edges: approximate outline",
 )
 
 BORDER_SEGMENTS = LayerSpec(
@@ -176,6 +205,12 @@ FENCES = LayerSpec(
     positive=("planned_km",),
     series={"progress": "built_km"},
     weight=6.0,
+    on_day="fence",
+    day_properties=("built_km", "built_km_interpolated", "built_km_basis", "built_km_sources"),
+    built_by="built_km",
+    legend_note="Fences: solid = standing on this day, dashed = planned, not yet built",
+    # Cut again at every day: drawn a little coarser.
+    simplify=0.0012,
     popup_fields=(
         ("country", "Country"),
         ("planned_km", "Planned length (km)"),
@@ -211,6 +246,9 @@ FLIGHT_ROUTES = LayerSpec(
     allowed={"direction": ("inbound", "outbound")},
     numbers=("flights_per_week",),
     weight=2.5,
+    width_by="flights_per_week",
+    arrows=True,
+    legend_note="Routes: width = flights per week, chevron = direction of flight",
     region=WIDE_REGION,
     popup_fields=(
         ("airline", "Airline"),
@@ -250,6 +288,8 @@ CROSSINGS = LayerSpec(
     series={"closures": ""},
     day_dependent=True,
     weight=6.0,
+    on_day="crossing",
+    day_properties=("status", "status_note", "status_sources"),
     popup_fields=(("kind", "Kind"), ("status", "On this day"), ("status_note", "Why")),
 )
 
@@ -272,6 +312,10 @@ CAMPS = LayerSpec(
     dates=("people_date",),
     series={"counts": "people"},
     weight=7.0,
+    on_day="camp",
+    day_properties=("people_on_day", "people_on_day_date", "people_on_day_sources"),
+    size_by="people_on_day",
+    legend_note="Camps: circle size = people counted (small: no count)",
     popup_fields=(
         ("kind_label", "Kind"),
         ("country", "Country"),

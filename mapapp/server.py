@@ -2,9 +2,11 @@
 
 Start it with ``streamlit run mapapp/server.py`` (``python3 tasks.py run`` does).
 Streamlit runs the page (:mod:`mapapp.app`); the routes added here serve
-Leaflet, jQuery and our stylesheet from the installed packages, and the
-generated layer files from the cache folder (see :mod:`mapapp.assets`), so
-the package itself is never written to.
+Leaflet, our scripts and stylesheet from the installed packages, and the
+generated files (the compiled timeline…) from the cache folder (see
+:mod:`mapapp.assets`), so the package itself is never written to. The data is
+loaded and the timeline compiled as the server starts, not when the first
+reader arrives.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from pathlib import Path
 # ``streamlit run mapapp/server.py`` puts mapapp/ itself on sys.path, not the repository.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import logging
+import threading
+
 import streamlit as st
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from mapapp import assets
+from mapapp import assets, data, published
+
+LOG = logging.getLogger("mapapp")
 
 
 def file_mounts() -> list[Mount]:
@@ -27,4 +34,15 @@ def file_mounts() -> list[Mount]:
     return [Mount(path, app=StaticFiles(directory=folder)) for path, folder in assets.file_routes()]
 
 
+def prepare() -> None:
+    """Load the data and publish the map's files (in the background, as the server starts)."""
+    try:
+        published.published(data.shared_dataset())
+    except data.DataError as error:  # the page explains it to the first visitor
+        LOG.warning("the map data has %d problem(s); run `python -m mapapp validate`", len(error.problems))
+    except Exception:
+        LOG.exception("could not prepare the map's files at start; the first page will try again")
+
+
+threading.Thread(target=prepare, name="mapapp-prepare", daemon=True).start()
 app = st.App(str(Path(__file__).resolve().with_name("app.py")), routes=file_mounts())

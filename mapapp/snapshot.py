@@ -13,7 +13,7 @@ from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.data import Dataset
-from mapapp.layers import toggleable
+from mapapp.layers import CAMPS, CROSSINGS, FENCES, toggleable
 from mapapp.timeline import (
     CRISIS_END,
     CRISIS_START,
@@ -52,8 +52,8 @@ def frames_on(
         if spec.id not in dataset.frames or (wanted is not None and spec.id not in wanted):
             continue
         frame = active_on(dataset.frame(spec.id), day)
-        if spec.id in ON_DAY:
-            frame = ON_DAY[spec.id](frame, day)
+        if spec.on_day:
+            frame = ON_DAY[spec.on_day](frame, day)
         frames[spec.id] = frame
     return frames
 
@@ -63,38 +63,53 @@ def _line(geom: BaseGeometry) -> BaseGeometry:
     return shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
 
 
+def fence_on(row: dict, day: dt.date) -> dict:
+    """How much of one fence stood on ``day``: ``built_km`` and how it is known.
+
+    ``row`` holds the fence's ``progress`` and ``start``. Returns the
+    :attr:`~mapapp.layers.LayerSpec.day_properties` of the fences layer.
+    """
+    progress = fence_built_by(list(row["progress"]), row["start"], day)
+    return {
+        "built_km": progress.built_km if progress else 0.0,
+        "built_km_interpolated": bool(progress and progress.interpolated),
+        "built_km_basis": progress.basis if progress else "",
+        "built_km_sources": list(progress.sources) if progress else [],
+    }
+
+
 def fences_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
     """Fences as they stood on ``day``: geometry cut to the length built.
 
     The stored geometry is the whole planned line; the built part is laid
     from its start for ``built_km`` (sources give lengths, not places), and
-    the planned rest is kept in ``_rest`` for drawing. Adds ``built_km``,
-    ``built_km_interpolated``, ``built_km_basis`` and ``built_km_sources``.
+    the planned rest is kept in ``_rest`` for drawing. Adds the properties of
+    :func:`fence_on`.
     """
     out = frame.copy()
-    built, flags, bases, sources, geoms, rests = [], [], [], [], [], []
-    for row in frame.itertuples(index=False):
-        line = _line(row.geometry)
-        progress = fence_built_by(list(row.progress), row.start, day)
-        km = progress.built_km if progress else 0.0
-        planned = row.planned_km if row.planned_km else km
-        fraction = 1.0 if not planned else min(1.0, km / planned)
+    rows = [fence_on(row, day) for row in frame[["progress", "start"]].to_dict("records")]
+    geoms, rests = [], []
+    for on_day, planned_km, geom in zip(rows, frame["planned_km"], frame.geometry, strict=True):
+        line = _line(geom)
+        km = on_day["built_km"]
+        fraction = built_fraction(km, planned_km)
         if line.geom_type != "LineString":  # cannot be cut: all of it or nothing
             part, rest = (line, None) if fraction >= 1.0 else (None, line)
         else:
             part, rest = cut_line(line, fraction)
-        built.append(km)
-        flags.append(bool(progress and progress.interpolated))
-        bases.append(progress.basis if progress else "")
-        sources.append(list(progress.sources) if progress else [])
         geoms.append(part if part is not None and not part.is_empty and part.length > 0 else None)
         rests.append(rest if rest is not None and not rest.is_empty and rest.length > 0 else None)
-    out["built_km"] = built
-    out["built_km_interpolated"] = flags
-    out["built_km_basis"] = bases
-    out["built_km_sources"] = sources
+    for name in FENCES.day_properties:
+        out[name] = [r[name] for r in rows]
     out["_rest"] = rests
     return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=frame.crs))
+
+
+def built_fraction(built_km: float, planned_km: object) -> float:
+    """The share of a planned line standing (0–1); an unknown plan counts as what is built."""
+    planned = planned_km if isinstance(planned_km, (int, float)) and planned_km == planned_km else 0
+    planned = planned or built_km
+    return 1.0 if not planned else min(1.0, built_km / planned)
 
 
 def cut_line(line: LineString, fraction: float) -> tuple[LineString | None, LineString | None]:
@@ -120,33 +135,47 @@ def cut_line(line: LineString, fraction: float) -> tuple[LineString | None, Line
     return LineString(first), LineString(rest)
 
 
-def crossings_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
-    """Crossings with their ``status`` on ``day`` (closed during a sourced closure)."""
-    out = frame.copy()
-    closures = [period_on(list(items), day) for items in frame["closures"]]
-    out["status"] = ["closed" if c else "open" for c in closures]
-    out["status_note"] = [
-        f"closed {describe_period(c['start'], c['end'])}" + (f". {c['note']}" if c.get("note") else "")
-        if c
-        else ""
-        for c in closures
-    ]
-    out["status_sources"] = [list(c["sources"]) if c else [] for c in closures]
-    return out
+def crossing_on(row: dict, day: dt.date) -> dict:
+    """One crossing on ``day``: ``status`` closed during a sourced closure, else open."""
+    closure = period_on(list(row["closures"]), day)
+    if not closure:
+        return {"status": "open", "status_note": "", "status_sources": []}
+    note = f"closed {describe_period(closure['start'], closure['end'])}"
+    if closure.get("note"):
+        note += f". {closure['note']}"
+    return {"status": "closed", "status_note": note, "status_sources": list(closure["sources"])}
 
 
-def camps_on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
-    """Camps with the latest sourced count made by ``day`` (``people_on_day``…)."""
-    out = frame.copy()
-    latest = [count_on(list(items), day) for items in frame["counts"]]
-    out["people_on_day"] = [c["people"] if c else None for c in latest]
-    out["people_on_day_date"] = [c["date"] if c else "" for c in latest]
-    out["people_on_day_sources"] = [list(c["sources"]) if c else [] for c in latest]
-    return out
+def camp_on(row: dict, day: dt.date) -> dict:
+    """One camp on ``day``: the latest sourced count made by then (``people_on_day``…)."""
+    latest = count_on(list(row["counts"]), day)
+    return {
+        "people_on_day": latest["people"] if latest else None,
+        "people_on_day_date": latest["date"] if latest else "",
+        "people_on_day_sources": list(latest["sources"]) if latest else [],
+    }
 
 
-#: Layers whose features change within their lifetime: layer id → (frame, day) → frame.
-ON_DAY = {"fences": fences_on, "crossings": crossings_on, "camps": camps_on}
+def _rows_on(one, columns: tuple[str, ...], names: tuple[str, ...]):
+    """A frame function that adds ``one(row, day)``'s properties ``names`` to every row."""
+
+    def on(frame: gpd.GeoDataFrame, day: dt.date) -> gpd.GeoDataFrame:
+        out = frame.copy()
+        rows = [one(row, day) for row in frame[list(columns)].to_dict("records")]
+        for name in names:
+            out[name] = [r[name] for r in rows]
+        return out
+
+    return on
+
+
+crossings_on = _rows_on(crossing_on, ("closures",), CROSSINGS.day_properties)
+camps_on = _rows_on(camp_on, ("counts",), CAMPS.day_properties)
+
+#: What a feature becomes on a day, per kind (a layer's ``on_day``): the function of
+#: one feature (its properties, the day → the day's properties) and of a whole frame.
+ON_DAY_ROW = {"fence": fence_on, "crossing": crossing_on, "camp": camp_on}
+ON_DAY = {"fence": fences_on, "crossing": crossings_on, "camp": camps_on}
 
 
 def change_days(dataset: Dataset) -> list[dt.date]:
@@ -182,7 +211,7 @@ def _day_after(iso: str) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
-def _clean(value: object) -> object:
+def json_safe(value: object) -> object:
     """JSON-safe property value (NaN → None, numpy scalars → Python)."""
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         value = value.item()
@@ -213,7 +242,7 @@ def feature_dicts(frame: gpd.GeoDataFrame, layer_id: str) -> list[dict]:
     columns = [c for c in frame.columns if c != frame.geometry.name and not c.startswith("_")]
     features = []
     for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry, strict=True):
-        props = {name: _clean(value) for name, value in zip(columns, row, strict=True)}
+        props = {name: json_safe(value) for name, value in zip(columns, row, strict=True)}
         props["layer"] = layer_id
         geometry = mapping(geom) if geom is not None and not geom.is_empty else None
         features.append({"type": "Feature", "properties": props, "geometry": geometry})

@@ -1,4 +1,4 @@
-"""The view in the URL: ``?date=YYYY-MM-DD&layers=a,b&basemap=offline``.
+"""The view in the URL: ``?date=YYYY-MM-DD&layers=a,b&basemap=offline&view=lat,lon,zoom``.
 
 Parsing never fails: a malformed or unknown parameter falls back to its
 default and yields a notice for the reader, so a shared link that went stale
@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 
 from mapapp import timeline
 from mapapp.layers import toggleable
-from mapapp.render import BASEMAPS
+from mapapp.render.basemap import BASEMAPS, MAX_ZOOM, MIN_ZOOM
 from mapapp.schema import ISO_DAY, parse_iso_date
 
-#: Render modes: ``inplace`` (the app) and ``full`` (a new map at every step,
-#: kept for the benchmark's comparison; honoured only on a benchmark's server).
-RENDER_MODES = ("inplace", "full")
-KNOWN = ("date", "layers", "basemap")
+KNOWN = ("date", "layers", "basemap", "view")
 #: The most characters of a rejected value a notice quotes.
 SHOWN_CHARS = 40
 #: The most unknown names a notice lists.
@@ -51,26 +48,42 @@ def default_layers() -> list[str]:
 
 @dataclass(frozen=True)
 class View:
-    """What the reader looks at: the day, the layers shown, the basemap."""
+    """What the reader looks at: the day, the layers shown, the basemap, where the map is."""
 
     day: dt.date = timeline.DEFAULT_DAY
     layers: list[str] = field(default_factory=default_layers)
     basemap: str = "offline"
-    render: str = "inplace"
+    #: ``(lat, lon, zoom)`` of the map's centre, or None for where the map opens.
+    where: tuple[float, float, int] | None = None
 
 
-def parse(
-    params: dict[str, str], allow_render: bool = False, repeated: list[str] | tuple[str, ...] = ()
-) -> tuple[View, list[str]]:
+def parse_where(text: str) -> tuple[float, float, int] | None:
+    """``"lat,lon,zoom"`` as numbers, or None when it is not a place the map can show."""
+    parts = text.split(",")
+    if len(parts) != 3 or len(text) > 60:
+        return None
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    if not (-85.0 <= lat <= 85.0 and -180.0 <= lon <= 180.0 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        return None
+    return round(lat, 4), round(lon, 4), zoom
+
+
+def format_where(where: tuple[float, float, int]) -> str:
+    """The URL's ``view`` value of a place: ``lat,lon,zoom``."""
+    lat, lon, zoom = where
+    return f"{lat:.4f},{lon:.4f},{zoom}"
+
+
+def parse(params: dict[str, str], repeated: list[str] | tuple[str, ...] = ()) -> tuple[View, list[str]]:
     """The view a URL asks for, and a notice for every value that was not usable.
 
     Parameters
     ----------
     params
         Query parameters (name → value).
-    allow_render
-        Take ``render`` from the link (the benchmark's server only); otherwise
-        it is an unknown parameter like any other.
     repeated
         Names the link gives more than once (``params`` holds the last value).
 
@@ -123,26 +136,30 @@ def parse(
             f"(the map knows {', '.join(BASEMAPS)})."
         )
         basemap = "offline"
-    render = "inplace"
-    if allow_render and "render" in params:
-        render = params["render"] if params["render"] in RENDER_MODES else "inplace"
-    unknown_params = [
-        name for name in params if name not in KNOWN and not (allow_render and name == "render")
-    ]
+    where = None
+    if "view" in params:
+        where = parse_where(params["view"])
+        if where is None:
+            notices.append(
+                f"The link's view {shown(params['view'])} was not used: it should be latitude, longitude "
+                f"and zoom ({MIN_ZOOM}–{MAX_ZOOM}), e.g. 53.9,23.9,9; showing the whole map."
+            )
+    unknown_params = [name for name in params if name not in KNOWN]
     if unknown_params:
         names = ", ".join(shown(name) for name in unknown_params[:SHOWN_NAMES])
         more = f" and {len(unknown_params) - SHOWN_NAMES} more" if len(unknown_params) > SHOWN_NAMES else ""
         notices.append(
-            f"Unknown link parameter(s) ignored: {names}{more}. The map understands date, layers and basemap."
+            f"Unknown link parameter(s) ignored: {names}{more}. "
+            "The map understands date, layers, basemap and view."
         )
-    return View(day, layers, basemap, render), notices
+    return View(day, layers, basemap, where), notices
 
 
 def encode(view: View) -> dict[str, str]:
-    """Query parameters for a view (the render mode only when it is not the default)."""
+    """Query parameters for a view (the place only once the map has one)."""
     params = {"date": view.day.isoformat(), "layers": ",".join(view.layers), "basemap": view.basemap}
-    if view.render != "inplace":
-        params["render"] = view.render
+    if view.where is not None:
+        params["view"] = format_where(view.where)
     return params
 
 

@@ -1,0 +1,82 @@
+"""The files the browser draws the map from, made once per version of the data.
+
+The compiled timeline (:mod:`mapapp.compiled`), the popups and the country
+backdrop are written into the cache folder under names that carry a hash of
+their content, and an index per data version remembers them: a server started
+again on the same data reads the index instead of compiling again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+from mapapp import assets, compiled
+from mapapp.data import Dataset
+from mapapp.layers import COUNTRIES
+from mapapp.render import basemap
+
+_PUBLISH_LOCK = threading.Lock()
+
+
+def data_version(directory: Path) -> str:
+    """A fingerprint of the data files and of the code that compiles them."""
+    digest = hashlib.sha256()
+    package = Path(compiled.__file__).resolve().parent
+    code = sorted(package.rglob("*.py"))
+    for path in [*sorted(p for p in Path(directory).iterdir() if p.is_file()), *code]:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_PUBLISHED: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def published(dataset: Dataset, prefix: str = assets.URL_PREFIX) -> dict[str, str]:
+    """Publish the compiled timeline, the popups and the backdrop; their URLs (once per process).
+
+    A data version already compiled by an earlier process is read from the
+    cache folder instead of compiled again (an index file per version).
+    """
+    with _PUBLISH_LOCK:
+        key = (str(dataset.directory), prefix)
+        if key not in _PUBLISHED:
+            _PUBLISHED[key] = _publish(dataset, prefix)
+        return _PUBLISHED[key]
+
+
+def _publish(dataset: Dataset, prefix: str) -> dict[str, str]:
+    """Compile and write the files, or find them written by an earlier process."""
+    folder = assets.data_files_dir()
+    index = folder / f"published-{data_version(dataset.directory)}.json"
+    try:
+        names = json.loads(index.read_text(encoding="utf-8"))
+        if all(assets.mark_in_use(folder / name) for name in names.values()):
+            return {key: f"{prefix}/data/{name}" for key, name in names.items()}
+    except (OSError, ValueError):
+        pass
+    # Files of older data versions go once nobody has used them for a day.
+    assets.remove_stale_files()
+    timeline, popups = compiled.compile_timeline(dataset)
+    backdrop = basemap.backdrop_collection(dataset.frame(COUNTRIES.id))
+    urls = {
+        "timeline": assets.publish_json("timeline", compiled.to_bytes(timeline), prefix),
+        "popups": assets.publish_json("popups", compiled.to_bytes(popups), prefix),
+        "backdrop": assets.publish_json("backdrop", compiled.to_bytes(backdrop), prefix),
+    }
+    assets.ensure_file(
+        index, json.dumps({key: url.rsplit("/", 1)[-1] for key, url in urls.items()}).encode("utf-8")
+    )
+    return urls
+
+
+def documents(dataset: Dataset) -> dict[str, dict]:
+    """The published documents themselves (``timeline``, ``popups``, ``backdrop``), read back."""
+    folder = assets.data_files_dir()
+    return {
+        name: json.loads((folder / url.rsplit("/", 1)[-1]).read_text(encoding="utf-8"))
+        for name, url in published(dataset).items()
+    }
