@@ -38,14 +38,24 @@ _PUBLISHED: dict[tuple[str, str], dict[str, str]] = {}
 def published(dataset: Dataset, prefix: str = assets.URL_PREFIX) -> dict[str, str]:
     """Publish the compiled timeline, the popups and the backdrop; their URLs (once per process).
 
+    Files removed meanwhile (by another process's clean-up) are written again.
+
     A data version already compiled by an earlier process is read from the
     cache folder instead of compiled again (an index file per version).
     """
     with _PUBLISH_LOCK:
         key = (str(dataset.directory), prefix)
-        if key not in _PUBLISHED:
-            _PUBLISHED[key] = _publish(dataset, prefix)
-        return _PUBLISHED[key]
+        urls = _PUBLISHED.get(key)
+        # Another process of the app may have cleaned the files away: a stat per run
+        # finds that (and keeps them marked in use), so no link ever points at nothing.
+        if urls is None or not all(_in_use(url) for url in urls.values()):
+            urls = _PUBLISHED[key] = _publish(dataset, prefix)
+        return urls
+
+
+def _in_use(url: str) -> bool:
+    """Whether a published file is still there (its in-use time refreshed)."""
+    return assets.mark_in_use(assets.data_files_dir() / url.rsplit("/", 1)[-1])
 
 
 def _publish(dataset: Dataset, prefix: str) -> dict[str, str]:

@@ -186,13 +186,18 @@ def show_audit(dataset: data.Dataset, directory: str) -> None:
 
 
 ABOUT = """
-**How to read the map.** Pick a day with the slider (in the sidebar), the
-step buttons above the map, the jumps to the previous or next day on which the
-map changes, or Play: the map shows what stood on that day. "Go to a place"
-takes the map to a crossing, camp or town. Click a feature for its dates, how
-precisely they and its place are known, and the pages that state them. The
-link in your address bar keeps the day, the layers and the basemap: share it
-to show the same view.
+**How to read the map.** The bar under the map keeps its day: step a day or a
+week, jump to the previous or next day on which something changes, or press
+Play (1 to 30 days a second). Click or drag the strip to move through the
+period: its marks are the days on which the map changes, its ticks the events.
+With the map or the bar focused, the keys do the same: ← / → a day,
+Shift + ← / → a week, Page Up / Page Down the previous or next change, Space
+play or pause. The figures, the week's events and the chart follow the map's
+day; the slider in the sidebar moves the map. "Go to a place" takes the map to
+a crossing, camp or town. Click a feature for its dates, how precisely they and
+its place are known, and the pages that state them. The link in your address
+bar keeps the day, the layers, the basemap and the place: share it to show the
+same view.
 
 - *Location* `exact`: where the sources put it; `approximate`: within a few km
   (a dashed ring on the map), with the reasoning in the popup; `region`: only
