@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -10,15 +9,24 @@ from pathlib import Path
 from mapapp import assets
 
 
-def test_vendor_files_are_served_from_their_packages():
-    js, css = assets.vendor_links()
+def test_the_engine_and_leaflet_are_served_by_the_app_itself():
+    links = assets.engine_links()
     routes = dict(assets.file_routes())
-    for _, url in js + css:
+    urls = [links["leaflet"], links["engine"], *links["css"]]
+    assert links["engine"].endswith("/static/timemap.js") and links["leaflet"].endswith("/leaflet.js")
+    for url in urls:
+        assert url.startswith(assets.URL_PREFIX + "/"), url
         route = next(path for path in routes if url.startswith(path + "/"))
         file = routes[route] / url.removeprefix(route + "/")
         assert file.stat().st_size > 1_000, url
     leaflet = next(folder for path, folder in routes.items() if "/vendor/leaflet-1.9.3" in path)
     assert (leaflet / "images" / "marker-icon.png").exists()
+    assert assets.engine_links("/p")["engine"] == "/p/static/timemap.js"
+
+
+def test_our_scripts_are_committed_files_of_the_package():
+    for name in (assets.ENGINE_JS, assets.COMPONENT_JS, assets.MAP_CSS):
+        assert (assets.PACKAGE_STATIC / name).stat().st_size > 500, name
 
 
 def test_generated_files_go_to_the_cache_folder_not_the_package(tmp_path, monkeypatch):
@@ -48,45 +56,44 @@ def test_an_unwritable_users_cache_falls_back_to_a_temporary_folder(tmp_path, mo
     assert folder.name.startswith("border-crisis-map-") and os.access(folder, os.W_OK)
 
 
-def test_published_geojson_is_named_by_content(tmp_path):
-    doc = {"type": "FeatureCollection", "features": []}
-    url = assets.publish_geojson("towns", doc, "/p", tmp_path)
-    assert url.startswith("/p/data/towns.") and url.endswith(".geojson")
+def test_published_json_is_named_by_content(tmp_path):
+    body = b'{"layers": []}'
+    url = assets.publish_json("timeline", body, "/p", tmp_path)
+    assert url.startswith("/p/data/timeline.") and url.endswith(".json")
     path = tmp_path / url.rsplit("/", 1)[1]
-    assert json.loads(path.read_text()) == doc
-    assert assets.publish_geojson("towns", doc, "/p", tmp_path) == url
-    other = assets.publish_geojson("towns", {**doc, "x": 1}, "/p", tmp_path)
+    assert path.read_bytes() == body
+    assert assets.publish_json("timeline", body, "/p", tmp_path) == url
+    other = assets.publish_json("timeline", b'{"layers": [1]}', "/p", tmp_path)
     assert other != url
 
 
 def test_published_files_are_readable_and_stale_versions_removed(tmp_path):
-    doc = {"type": "FeatureCollection", "features": []}
-    first = assets.publish_geojson("events", doc, "/p", tmp_path)
+    first = assets.publish_json("timeline", b"{}", "/p", tmp_path)
     old = tmp_path / first.rsplit("/", 1)[1]
     assert oct(old.stat().st_mode & 0o777) == "0o644"
-    other_layer = assets.publish_geojson("towns", doc, "/p", tmp_path)
+    other_name = assets.publish_json("popups", b"{}", "/p", tmp_path)
     day_ago = time.time() - assets.STALE_AFTER_S - 10
     os.utime(old, (day_ago, day_ago))
-    assets.publish_geojson("events", {**doc, "v": 2}, "/p", tmp_path)
+    assets.publish_json("timeline", b'{"v": 2}', "/p", tmp_path)
     assert not old.exists()
-    assert (tmp_path / other_layer.rsplit("/", 1)[1]).exists()
+    assert (tmp_path / other_name.rsplit("/", 1)[1]).exists()
 
 
 def test_recent_versions_are_kept_for_other_processes(tmp_path):
-    doc = {"type": "FeatureCollection", "features": []}
-    first = assets.publish_geojson("events", doc, "/p", tmp_path)
-    assets.publish_geojson("events", {**doc, "v": 2}, "/p", tmp_path)
+    first = assets.publish_json("timeline", b"{}", "/p", tmp_path)
+    assets.publish_json("timeline", b'{"v": 2}', "/p", tmp_path)
     assert (tmp_path / first.rsplit("/", 1)[1]).exists()
 
 
-def test_day_files_unused_for_a_day_are_cleaned_and_files_in_use_kept(tmp_path):
-    unused, in_use = tmp_path / "camps-day.a.geojson", tmp_path / "camps-day.b.geojson"
+def test_files_unused_for_a_day_are_cleaned_and_files_in_use_kept(tmp_path):
+    unused, in_use = tmp_path / "timeline.a.json", tmp_path / "timeline.b.json"
     assets.ensure_file(unused, b"{}")
     assets.ensure_file(in_use, b"{}")
     day_ago = time.time() - assets.STALE_AFTER_S - 10
     os.utime(unused, (day_ago, day_ago))
     os.utime(in_use, (day_ago, day_ago))
-    assets.ensure_file(in_use, b"{}")  # asked for again: its time is refreshed
+    assert assets.mark_in_use(in_use)  # asked for again: its time is refreshed
+    assert not assets.mark_in_use(tmp_path / "gone.json")
     assert assets.remove_stale_files(tmp_path) == 1
     assert not unused.exists() and in_use.exists()
 

@@ -6,11 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from helpers import write_layers
 
-from mapapp import data, export, snapshot
+from mapapp import data, export, published, snapshot
 
 DAY = dt.date(2021, 11, 16)
 
@@ -42,9 +43,26 @@ def test_csv_has_one_row_per_feature_with_sources(frames):
 
 
 def test_html_download_is_standalone_and_escaped(frames):
-    dataset, day_frames = frames
-    html = export.standalone_html(day_frames, dataset.frame("countries"), DAY)
-    # Leaflet is inline: no script or stylesheet is loaded from anywhere.
-    assert "<script src=" not in html and 'rel="stylesheet"' not in html
-    assert "L.map(" in html and "Belarus–EU border crisis: the map on 16 November 2021" in html
-    assert '"2021-11-16"' in html  # the day's layers and legend are in the page
+    dataset, _ = frames
+    documents = published.documents(dataset)
+    html = export.standalone_html(documents, DAY, ["events", "camps"], "osm")
+    # Leaflet, the engine and the data are inline: no script or stylesheet is loaded from anywhere.
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html and "<link" not in html
+    assert "L.map(" in html and "export class TimeMap" in html
+    assert "<title>Belarus–EU border crisis: the map on 16 November 2021</title>" in html
+    # The data sit in JSON blocks the engine reads back, one per document.
+    blocks = dict(re.findall(r'<script type="application/json" id="tm-(\w+)">(.*?)</script>', html, re.S))
+    assert set(blocks) == {"config", "timeline", "popups", "backdrop"}
+    config = json.loads(blocks["config"])
+    assert (config["day"], config["layers"], config["basemap"]) == ("2021-11-16", ["events", "camps"], "osm")
+    for name in ("timeline", "popups", "backdrop"):
+        assert json.loads(blocks[name]) == documents[name]
+
+
+def test_html_download_cannot_be_ended_by_the_data(tmp_path, layers):
+    layers["events.geojson"]["features"][2]["properties"]["name"] = "</script><script>alert(1)</script>"
+    dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
+    html = export.standalone_html(published.documents(dataset), DAY, ["events"])
+    assert "<script>alert(1)" not in html
+    # Every <script> element the page opens is one of ours.
+    assert html.count("<script") == html.count("</script>") == 6

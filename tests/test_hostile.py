@@ -19,8 +19,9 @@ import pytest
 from helpers import REPO, write_layers
 from streamlit.testing.v1 import AppTest
 
-from mapapp import data, export, render, snapshot
+from mapapp import compiled, data, export, snapshot
 from mapapp.layers import LAYERS, toggleable
+from mapapp.render import basemap, popup, text
 
 HOSTILE = REPO / "tests" / "data" / "hostile"
 APP = str(REPO / "mapapp" / "app.py")
@@ -41,7 +42,15 @@ def _sample_name(dataset: data.Dataset) -> str:
 
 def test_the_fixture_passes_validate_and_carries_every_payload(hostile):
     name = _sample_name(hostile)
-    for payload in ("{{7*7}}", "{% raw %}", "{# of people}", "<script>", "](https://evil.example)", "$`", "=HYPER"):
+    for payload in (
+        "{{7*7}}",
+        "{% raw %}",
+        "{# of people}",
+        "<script>",
+        "](https://evil.example)",
+        "$`",
+        "=HYPER",
+    ):
         assert payload in name
     assert len(hostile.frame("events")["name"].iloc[0]) > 100_000
     assert any("x)![px](http" in url for url in hostile.frame("camps")["sources"].iloc[0])
@@ -59,21 +68,37 @@ def _script_strings(html: str) -> list[str]:
     return out
 
 
+def documents_of(dataset: data.Dataset) -> dict[str, dict]:
+    """The compiled documents the page and the single-file map draw from."""
+    timeline, popups = compiled.compile_timeline(dataset)
+    return {
+        "timeline": timeline,
+        "popups": popups,
+        "backdrop": basemap.backdrop_collection(dataset.frame("countries")),
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_documents(hostile) -> dict[str, dict]:
+    return documents_of(hostile)
+
+
 @pytest.mark.parametrize("day", DAYS)
-def test_standalone_html_shows_data_text_literally(hostile, day):
+def test_standalone_html_shows_data_text_literally(hostile, hostile_documents, day):
     frames = snapshot.frames_on(hostile, day)
-    html = export.standalone_html(frames, hostile.frame("countries"), day)
+    html = export.standalone_html(hostile_documents, day, list(frames))
     # Template syntax reaches the page escaped, so nothing is evaluated on the server…
     assert "{{7*7}}" not in html and "{%" not in html and "{#" not in html
     assert not re.search(r"uid=\d+\(", html)  # the output of `id`
     # …and no HTML in the data becomes markup: raw tags appear only as escaped text.
     assert "<script>window.__hostile" not in html and "<img src=x" not in html
-    # The browser reads the text back exactly (the names are in the popups, escaped as HTML).
+    # The browser reads the text back exactly (the names are in the tooltips and popups, escaped as HTML).
     strings = "".join(_script_strings(html))
     for layer_id in ("camps", "events", "crossings"):
         for name in frames[layer_id]["name"]:
-            assert render.esc(name) in strings, (layer_id, name[:60])
-    assert render.esc("{{7*7}} {% raw %} {# of people}") in strings
+            assert text.esc(name) in strings, (layer_id, name[:60])
+    assert text.esc("{{7*7}} {% raw %} {# of people}") in strings
+    assert f'"day":"{day.isoformat()}"' in html
 
 
 def test_the_reported_template_injection_runs_nothing(tmp_path, layers):
@@ -81,17 +106,17 @@ def test_the_reported_template_injection_runs_nothing(tmp_path, layers):
     layers["events.geojson"]["features"][2]["properties"]["notes"] = "{{7*7}} {% raw %} {# of people}"
     dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
     day = dt.date(2021, 11, 16)
-    html = export.standalone_html(snapshot.frames_on(dataset, day), dataset.frame("countries"), day)
+    html = export.standalone_html(documents_of(dataset), day, ["events"])
     strings = "".join(_script_strings(html))
     assert not re.search(r"uid=\d+\(", html) and "49 {% raw %}" not in strings
-    assert render.esc(SSTI) in strings and render.esc("{{7*7}} {% raw %} {# of people}") in strings
+    assert text.esc(SSTI) in strings and text.esc("{{7*7}} {% raw %} {# of people}") in strings
 
 
 def test_js_literal_is_inert_in_templates_html_and_script():
-    text = "{{7*7}} {% raw %} {# x </script><!-- & ' \u2028"
-    literal = render.js_literal({"name": text, "list": [text]})
+    value = "{{7*7}} {% raw %} {# x </script><!-- & ' \u2028"
+    literal = text.js_literal({"name": value, "list": [value]})
     assert not set("{}<>&'") & set(literal.replace('{"', "").replace('"}', "").replace("]}", ""))
-    assert json.loads(literal) == {"name": text, "list": [text]}
+    assert json.loads(literal) == {"name": value, "list": [value]}
 
 
 @pytest.mark.parametrize("day", DAYS)
@@ -104,7 +129,12 @@ def test_csv_download_is_safe_in_a_spreadsheet(hostile, day):
             if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 float(cell)  # only a number may start so (it is not a formula)
     names = [row[3] for row in rows[1:]]
-    assert any(name.endswith("@SUM(A1) \u202eevil\u202c \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 zero\u200bwidth\u200d\ufeff ` ' \" \\ \\u0041") for name in names)
+    assert any(
+        name.endswith(
+            "@SUM(A1) \u202eevil\u202c \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 zero\u200bwidth\u200d\ufeff ` ' \" \\ \\u0041"
+        )
+        for name in names
+    )
 
 
 def test_geojson_download_keeps_the_text_exactly(hostile):
@@ -128,10 +158,11 @@ def test_the_page_draws_hostile_data_on_every_day(monkeypatch, day):
     at.query_params["layers"] = ",".join(spec.id for spec in toggleable())
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    component = next(n for n in _walk(at._tree) if getattr(n, "type", "") == "component_instance")
-    args = json.loads(component.proto.json_args)
-    sent = args["script"] + args["feature_group"]
-    assert "{{7*7}}" not in sent and "<script>window.__hostile" not in sent
+    component = next(n for n in _walk(at._tree) if getattr(n, "type", "") == "bidi_component")
+    sent = component.proto.json
+    # The page sends the map only the view and the URLs of the compiled files: no data text.
+    assert json.loads(sent)["day"] == day.isoformat()
+    assert "{{7*7}}" not in sent and "<script>" not in sent and "evil.example" not in sent
     # Data text never reaches Streamlit's Markdown (which links any URL in it): the
     # figures' captions and the week's events are escaped HTML.
     for element in [*at.markdown, *at.caption]:
@@ -159,9 +190,9 @@ def test_every_layer_spec_renders_hostile_popups(hostile):
     for layer_id, frame in snapshot.frames_on(hostile, DAYS[0]).items():
         spec = LAYERS[layer_id]
         for props in frame.drop(columns="geometry").to_dict("records"):
-            popup = render.popup_html(spec, props)
-            assert "<script>" not in popup and "<img" not in popup
-            assert "{{7*7}}" in popup or layer_id in ("countries",)
+            html = popup.popup_html(spec, props)
+            assert "<script>" not in html and "<img" not in html
+            assert "{{7*7}}" in html or layer_id in ("countries",)
 
 
 def test_validate_cli_accepts_the_fixture(capsys):
