@@ -309,6 +309,7 @@ export class TimeMap {
 
   setLayers(ids) {
     const wanted = new Set(ids);
+    if (wanted.size === this.shown.size && [...wanted].every((id) => this.shown.has(id))) return;
     for (const layer of this.timeline.layers) this.showLayer(layer.id, wanted.has(layer.id));
     this.shown = wanted;
     this.draw();

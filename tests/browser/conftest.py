@@ -37,7 +37,10 @@ def _free_port() -> int:
 
 
 def start_app(
-    root: Path = REPO, env: dict | None = None, log_name: str = "streamlit.log", prefix: list[str] | None = None
+    root: Path = REPO,
+    env: dict | None = None,
+    log_name: str = "streamlit.log",
+    prefix: list[str] | None = None,
 ):
     """Start ``streamlit run mapapp/server.py`` in ``root`` as the README does; returns (process, url).
 
@@ -104,7 +107,9 @@ def app_url():
 @pytest.fixture(scope="session")
 def hostile_app_url():
     """The app on the hostile fixture (``tests/data/hostile``)."""
-    proc, url = start_app(env={"MAPAPP_DATA_DIR": str(REPO / "tests" / "data" / "hostile")}, log_name="hostile.log")
+    proc, url = start_app(
+        env={"MAPAPP_DATA_DIR": str(REPO / "tests" / "data" / "hostile")}, log_name="hostile.log"
+    )
     yield url
     stop_app(proc)
 

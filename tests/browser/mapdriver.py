@@ -1,0 +1,92 @@
+"""Driving the map that keeps time (``mapapp/static/timemap.js``) from Playwright.
+
+The map lives in the page itself (a Streamlit Components v2 element, no
+iframe). Its root element ``.tm`` says the day it has drawn (``data-day``)
+and carries the engine as ``element.timemap``, so tests read what is drawn
+from the engine's own objects on the map.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+from mapapp.data import DEFAULT_DATA_DIR
+
+ROOT = ".tm"
+MAP = ".tm-map"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+ARTIFACTS = DEFAULT_DATA_DIR.parent / "test-artifacts"
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+
+
+def tm(page, expression: str, arg=None):
+    """Evaluate ``expression`` with ``m`` bound to the TimeMap engine (and ``arg``)."""
+    return page.locator(ROOT).evaluate(f"(el, arg) => {{ const m = el.timemap; return {expression}; }}", arg)
+
+
+def drawn_day(page) -> str:
+    """The day the map has drawn ("" before it is built)."""
+    return page.locator(ROOT).first.get_attribute("data-day", timeout=2000) or ""
+
+
+def wait_day(page, day: str, timeout_s: float = 60) -> None:
+    """Wait until the map has drawn ``day``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if drawn_day(page) == day:
+                return
+        except Exception:  # not on the page yet
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the map did not draw {day} (it shows {drawn_day(page)!r})")
+        page.wait_for_timeout(30)
+
+
+def wait_page_day(page, words: str, timeout_s: float = 30) -> None:
+    """Wait until the page around the map says ``The map on <words>``."""
+    page.get_by_text(f"The map on {words}", exact=True).wait_for(timeout=timeout_s * 1000)
+
+
+def open_map(page, url: str, day: str = "2021-11-13") -> None:
+    """Open the app (optionally with a query) and wait until the map has drawn ``day``."""
+    page.goto(url)
+    page.wait_for_selector(f"{ROOT}[data-day]", timeout=90_000)
+    wait_day(page, day)
+
+
+def count(page, layer: str) -> int:
+    """SVG paths of a layer on the map now."""
+    return page.locator(f"{MAP} path.mapapp-{layer}").count()
+
+
+def drawn_ids(page) -> dict[str, set[str]]:
+    """Layer id → ids of the features drawn now."""
+    out: dict[str, set[str]] = {}
+    for item in tm(page, "m.drawn()"):
+        out.setdefault(item["layer"], set()).add(item["id"])
+    return out
+
+
+def view(page) -> tuple[float, float, int]:
+    """The map's centre and zoom."""
+    lat, lon, zoom = tm(page, "[m.map.getCenter().lat, m.map.getCenter().lng, m.map.getZoom()]")
+    return lat, lon, zoom
+
+
+def left_the_machine(page) -> set[str]:
+    """Hosts other than this machine that the page asked for anything."""
+    hosts = {
+        urlparse(u).hostname for u in page.requested_urls if u.startswith(("http:", "https:", "ws:", "wss:"))
+    }
+    return hosts - LOCAL_HOSTS
+
+
+def press_on_map(page, *keys: str) -> None:
+    """Focus the map (as a click on it would) and press keys."""
+    page.locator(MAP).focus()
+    for key in keys:
+        page.keyboard.press(key)
