@@ -119,6 +119,48 @@ def find_browser() -> str:
     return ""  # unreachable
 
 
+def find_node() -> str:
+    """Node.js for the JavaScript syntax check: its path (installed with apt when root on Debian)."""
+    for name in ("node", "nodejs"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if is_root_on_debian() and apt_install("nodejs"):
+        path = shutil.which("node") or shutil.which("nodejs")
+        if path:
+            return path
+    fail("no Node.js for the JavaScript check: install it (Debian: apt-get install nodejs)")
+    return ""  # unreachable
+
+
+def js_problems(node: str, files: list[Path]) -> list[str]:
+    """Syntax errors of JavaScript files, each read as an ES module; [] when all parse.
+
+    The file is given on stdin with ``--input-type=module``: ``node --check file.js``
+    on a file with ``import``/``export`` reports nothing at all, even for broken code.
+    """
+    problems = []
+    for path in files:
+        with path.open("rb") as source:
+            run = subprocess.run(
+                [node, "--input-type=module", "--check"], stdin=source, capture_output=True, text=True
+            )
+        if run.returncode != 0:
+            detail = run.stderr.replace(
+                "[stdin]", path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+            )
+            problems.append(detail.strip())
+    return problems
+
+
+def check_js() -> None:
+    """Every .js file of the package parses (its behaviour is tested in Chromium)."""
+    files = sorted((ROOT / "mapapp").rglob("*.js"))
+    problems = js_problems(find_node(), [f for f in files if "vendor" not in f.parts])
+    if problems:
+        fail("JavaScript syntax errors:\n" + "\n\n".join(problems))
+
+
 def run_app(extra: list[str]) -> int:
     """Start the app on the bundled data (replaces this process)."""
     setup()
@@ -129,13 +171,14 @@ def run_app(extra: list[str]) -> int:
 
 
 def run_tests(extra: list[str]) -> int:
-    """Lint and every test, browser tests included."""
+    """Lint, the JavaScript syntax check and every test, browser tests included."""
     setup()
     env = {**os.environ, "MAPAPP_CHROMIUM": find_browser()}
     say(f"browser for the browser tests: {env['MAPAPP_CHROMIUM']}")
     lint = subprocess.run([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
     if lint.returncode != 0:
         fail("ruff found problems (see above)")
+    check_js()
     return subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT, env=env).returncode
 
 
