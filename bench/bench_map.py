@@ -1,49 +1,44 @@
-"""Benchmark the map app in a real browser: date steps and cold page loads.
+"""Benchmark the map that keeps time in the browser against the previous server-side step.
 
-Run from anywhere with the project's virtual environment::
+Run from the repository root with the project's virtual environment::
 
-    .venv/bin/python bench/bench_map.py                  # starts the app on a free port
-    .venv/bin/python bench/bench_map.py --url http://127.0.0.1:8501   # an app already running
+    .venv/bin/python bench/bench_map.py            # the whole run (about 15 minutes)
+    .venv/bin/python bench/bench_map.py --quick    # few samples: checks that it works
 
-Three figures are measured in headless Chromium (Playwright), each printed as
-median / min / max / n in milliseconds:
+Both apps are started by the script, one after the other (never at the same
+time), each with an empty cache folder: the working tree, and the baseline
+commit (``--baseline``, the last commit of the server-side step), extracted
+with ``git archive``. Browser figures come from headless Chromium
+(Playwright); capacity and memory from a protocol-level client
+(:mod:`bench_protocol`), so the server is measured without a browser's CPU.
+See ``bench/README.md`` for what each figure times.
 
-1. a date step (ArrowRight on the slider) until the map shows the next day,
-   with the map updated in place (the app's default);
-2. the same with ``&render=full`` (honoured only on the benchmark's own server,
-   started with ``MAPAPP_BENCHMARK=1``), where the app re-creates the map at every rerun;
-3. a cold page load (new browser context, empty cache) until every layer is drawn.
-
-"The map shows day D" means: the map iframe's ``window.__mapappDay == D``. The
-app's script sets it after the layers of that day are drawn. The exit status is
-0 whenever the figures were measured, whatever they are (this is a benchmark,
-not a test); 1 if a measurement failed, 2 if there is no Chromium.
+It is a benchmark, not a test: the exit status is 0 whenever the figures were
+measured, met or not; 1 if a measurement failed; 2 if there is no Chromium.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import concurrent.futures
 import datetime as dt
+import itertools
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parents[1]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SLIDER = '[data-testid="stSlider"] input[type="range"]'
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_protocol import capacity, walk
+from bench_servers import REPO, Server, baseline_checkout, serving
+from bench_table import BenchError, Row, Samples, median_p95, ms, print_table, size
+
+BASELINE = "b4c8bfb"
 VIEWPORT = {"width": 1366, "height": 768}
-# As in tests/browser/conftest.py (copied: the benchmark does not import the tests).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -54,33 +49,40 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-STEP_START = dt.date(2021, 11, 1)
 COLD_DAY = dt.date(2021, 11, 13)
-POLL_MS = 10  # in-page polling interval of the "map updated" check
+STEP_START = dt.date(2021, 11, 1)
 
-TARGET_STEP_MS = 150.0
-TARGET_SPEEDUP = 2.0
-TARGET_COLD_MS = 2500.0
-
-# True once some map iframe of the page shows the given day. The component iframes
-# are same-origin (sandbox allow-same-origin), so the page can read their window.
-DAY_SHOWN_JS = """([selector, day]) => Array.from(document.querySelectorAll(selector)).some((f) => {
-    try { return f.contentWindow.__mapappDay === day; } catch (e) { return false; }
-})"""
-# The first day drawn, or the app's own error message if it shows one instead of a map.
-FIRST_DAY_JS = """([selector, day]) => {
-    for (const f of document.querySelectorAll(selector)) {
-        try { if (f.contentWindow.__mapappDay === day) { return "ok"; } } catch (e) {}
-    }
-    const problems = Array.from(document.querySelectorAll(
-        '[data-testid="stException"], [data-testid="stAlert"]'
-    )).map((e) => e.innerText).filter((t) => /exception|error|cannot be drawn/i.test(t));
-    return problems.length ? "error: " + problems.join(" | ").slice(0, 600) : false;
+# The current app: the engine's root element, the day it has drawn, and its basemap.
+ROOT = ".tm"
+NEW_DRAWN_JS = """(day) => {
+    const root = document.querySelector(".tm");
+    const m = root && root.timemap;
+    return !!m && root.dataset.day === day && m.basemap && m.basemap.getLayers().length > 0;
 }"""
-# Days currently drawn in the map iframes, for error messages.
-DAYS_NOW_JS = """(selector) => Array.from(document.querySelectorAll(selector)).map((f) => {
-    try { return String(f.contentWindow.__mapappDay); } catch (e) { return "(no access)"; }
+# One key press inside the page: from the keydown to the day drawn, then to the next frame
+# (the one that shows it).
+NEW_STEP_JS = """async (root) => {
+    const before = root.dataset.day;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    const t0 = performance.now();
+    root.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    while (root.dataset.day === before) await frame();
+    const drawn = performance.now() - t0;
+    await frame();
+    return [drawn, performance.now() - t0, root.dataset.day];
+}"""
+# Every day the map draws, with its time: a record the page keeps while it plays.
+RECORD_JS = """(root) => {
+    window.__benchDays = [];
+    new MutationObserver(() => window.__benchDays.push([root.dataset.day, performance.now()]))
+        .observe(root, { attributes: true, attributeFilter: ["data-draws"] });
+}"""
+
+# The baseline: a streamlit-folium iframe whose script sets window.__mapappDay once drawn.
+OLD_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+OLD_SLIDER = '[data-testid="stSlider"] input[type="range"]'
+OLD_DRAWN_JS = """([selector, day]) => Array.from(document.querySelectorAll(selector)).some((f) => {
+    try { return f.contentWindow.__mapappDay === day; } catch (e) { return false; }
 })"""
 SCRIPT_IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -88,121 +90,46 @@ SCRIPT_IDLE_JS = """() => {
 }"""
 
 
-class BenchError(RuntimeError):
-    """A measurement could not be made (the app did not answer or draw in time)."""
-
-
 @dataclass
-class Result:
-    """Timings of one measured scenario, in milliseconds.
+class AppFigures:
+    """What one app measured.
 
     Attributes
     ----------
-    name
-        What was measured, as printed in the table.
-    samples
-        One duration per step or load, in milliseconds.
-    notes
-        Extra lines printed under the table (e.g. whether the iframe was kept).
-    error
-        Why the scenario stopped early, if it did.
+    first_visit_spawn, first_visit_health
+        The first page after the server started until the map drew: from the
+        process's spawn, and from its first health answer (ms).
+    cold, cold_bytes
+        Cold loads (ms) and the bytes each transferred (as sent, gzip).
+    steps, steps_frame, steps_roundtrip
+        A day step: to the day drawn, to the next frame, and (current app) a
+        Playwright key press to the day seen from Python (ms).
+    play_rate, play_skipped, play_days
+        Play at 30 days/s: days per second achieved, days skipped, days drawn.
+    load, sync, capacity_errors, capacity_wall_s
+        Concurrent readers: page loads and day syncs (ms).
+    rss_mb, hwm_mb, walk_days
+        Server memory after visiting every day (now, and at its peak).
     """
 
-    name: str
-    samples: list[float] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def median(self) -> float | None:
-        """Median of the samples, None without samples."""
-        return statistics.median(self.samples) if self.samples else None
-
-
-# --- the app --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now.
-
-    Returns
-    -------
-    int
-        The port number.
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_app(timeout: float = 90.0) -> Iterator[str]:
-    """Start ``streamlit run mapapp/server.py`` on a free port; stop it on exit, also on error.
-
-    The server runs with ``MAPAPP_BENCHMARK=1``, the only way its links take
-    ``render=full`` (the slow baseline measured against).
-
-    Parameters
-    ----------
-    timeout
-        Seconds to wait for ``/_stcore/health`` to answer 200.
-
-    Yields
-    ------
-    str
-        The app's base URL, e.g. ``http://127.0.0.1:PORT``.
-
-    Raises
-    ------
-    BenchError
-        If the app exits or does not answer in time; the message ends with its log.
-    """
-    port = free_port()
-    log = tempfile.NamedTemporaryFile("w+", prefix="bench-streamlit-", suffix=".log", delete=False)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "mapapp/server.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    env = {**os.environ, "MAPAPP_BENCHMARK": "1"}
-    proc = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = Path(log.name).read_text(errors="replace")[-2000:]
-                raise BenchError(f"the app did not start (log {log.name}):\n{tail}")
-            time.sleep(0.3)
-        print(f"app started at {url} (log: {log.name})", file=sys.stderr)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-            return reply.status == 200
-    except OSError:
-        return False
+    first_visit_spawn: float | None = None
+    first_visit_health: float | None = None
+    cold: Samples = field(default_factory=Samples)
+    cold_bytes: list[int] = field(default_factory=list)
+    steps: Samples = field(default_factory=Samples)
+    steps_frame: Samples = field(default_factory=Samples)
+    steps_roundtrip: Samples = field(default_factory=Samples)
+    play_rate: float | None = None
+    play_skipped: int | None = None
+    play_days: int = 0
+    load: Samples = field(default_factory=Samples)
+    sync: Samples = field(default_factory=Samples)
+    capacity_errors: list[str] = field(default_factory=list)
+    capacity_wall_s: float = 0.0
+    rss_mb: float | None = None
+    hwm_mb: float | None = None
+    walk_days: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 def find_chromium() -> str | None:
@@ -211,8 +138,7 @@ def find_chromium() -> str | None:
     Returns
     -------
     str or None
-        Path of the executable; None when ``$MAPAPP_CHROMIUM`` is ``playwright``
-        (Playwright's own browser, as the tests allow).
+        Its path; None when ``$MAPAPP_CHROMIUM`` is ``playwright`` (Playwright's own).
 
     Notes
     -----
@@ -227,387 +153,318 @@ def find_chromium() -> str | None:
         if path := shutil.which(name):
             return path
     print(
-        "error: no Chromium found. Set MAPAPP_CHROMIUM to its path, install one "
-        f"({' / '.join(BROWSER_NAMES)} on the PATH), or run `python3 tasks.py test` once, "
-        "which finds or installs one.",
+        "error: no Chromium found. Set MAPAPP_CHROMIUM to its path or install one "
+        f"({' / '.join(BROWSER_NAMES)}); `python3 tasks.py test` finds or installs one.",
         file=sys.stderr,
     )
     raise SystemExit(2)
 
 
-# --- waiting for the map ------------------------------------------------------------------
-
-
-def page_url(base: str, day: dt.date, render: str | None = None) -> str:
-    """URL of the app opened on ``day``, optionally in another render mode.
-
-    Parameters
-    ----------
-    base
-        The app's base URL.
-    day
-        Day to open on (``?date=``).
-    render
-        ``"full"`` for the naive re-render mode; None for the default.
-
-    Returns
-    -------
-    str
-        The URL.
-    """
-    params = {"date": day.isoformat()}
-    if render:
-        params["render"] = render
-    return f"{base.rstrip('/')}/?{urlencode(params)}"
-
-
-def wait_first_day(page, day: dt.date, timeout_ms: float) -> None:
-    """Wait until the freshly opened page's map shows ``day``.
-
-    Parameters
-    ----------
-    page
-        Playwright page, just navigated to the app.
-    day
-        Day the map should show.
-    timeout_ms
-        How long to wait.
-
-    Raises
-    ------
-    BenchError
-        If the app shows an error instead of the map, or the day is not drawn in time.
-    """
-    try:
-        handle = page.wait_for_function(
-            FIRST_DAY_JS, arg=[MAP_FRAME, day.isoformat()], polling=POLL_MS, timeout=timeout_ms
-        )
-    except Exception as exc:  # Playwright's TimeoutError and friends
-        raise BenchError(
-            f"the map did not show {day} within {timeout_ms / 1000:.0f} s: {_days(page)}"
-        ) from exc
-    status = handle.json_value()
-    if status != "ok":
-        raise BenchError(f"the app shows an error instead of the map: {status[len('error: ') :]}")
-
-
-def wait_day(page, day: dt.date, timeout_ms: float) -> None:
-    """Wait until some map iframe of the page shows ``day`` (polling in the page).
-
-    Parameters
-    ----------
-    page
-        Playwright page showing the app.
-    day
-        Day the map should show.
-    timeout_ms
-        How long to wait.
-
-    Raises
-    ------
-    BenchError
-        If no map iframe shows the day in time.
-    """
-    try:
-        page.wait_for_function(
-            DAY_SHOWN_JS, arg=[MAP_FRAME, day.isoformat()], polling=POLL_MS, timeout=timeout_ms
-        )
-    except Exception as exc:
-        raise BenchError(
-            f"the map did not show {day} within {timeout_ms / 1000:.0f} s: {_days(page)}"
-        ) from exc
-
-
-def _days(page) -> str:
-    try:
-        return f"map iframes show {page.evaluate(DAYS_NOW_JS, MAP_FRAME)}"
-    except Exception as exc:  # the page itself may be gone
-        return f"(could not read the map iframes: {exc})"
-
-
-def settle(page, pause_ms: float, timeout_ms: float) -> None:
-    """Let the rest of the rerun finish so the next step starts from an idle app.
-
-    Parameters
-    ----------
-    page
-        Playwright page showing the app.
-    pause_ms
-        Extra pause after the script is idle.
-    timeout_ms
-        Longest wait for the script to stop running (not an error if exceeded).
-    """
-    with contextlib.suppress(Exception):
-        page.wait_for_function(SCRIPT_IDLE_JS, polling=50, timeout=timeout_ms)
-    page.wait_for_timeout(pause_ms)
-
-
-# --- the three scenarios ------------------------------------------------------------------
-
-
-def measure_steps(browser, base: str, args: argparse.Namespace, render: str | None) -> Result:
-    """Time date steps (ArrowRight on the slider) until the map shows the next day.
-
-    Parameters
-    ----------
-    browser
-        Playwright browser.
-    base
-        The app's base URL.
-    args
-        Parsed command line (``steps``, ``warmup``, ``settle``, ``timeout``).
-    render
-        None for the default in-place update, ``"full"`` for the naive re-render.
-
-    Returns
-    -------
-    Result
-        One sample per timed step, and whether the map iframe was kept.
-    """
-    mode = "full re-render" if render else "in place"
-    result = Result(f"date step → map updated, {mode}")
-    timeout_ms = args.timeout * 1000
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        page = context.new_page()
-        page.goto(page_url(base, STEP_START, render))
-        wait_first_day(page, STEP_START, timeout_ms)
-        first = page.query_selector(MAP_FRAME)
-        first_src = first.get_attribute("src")
-        # A mark in the map's window: it survives only if the iframe's document does.
-        first.content_frame().evaluate("() => { window.__benchMark = true; }")
-        settle(page, args.settle, timeout_ms)
-        slider = page.locator(SLIDER).first
-        slider.focus()
-        day = STEP_START
-        kept = replaced = 0
-        for index in range(args.warmup + args.steps):
-            day += dt.timedelta(days=1)
-            t0 = time.perf_counter()
-            slider.press("ArrowRight")  # focuses the slider first, should a re-render have taken it
-            wait_day(page, day, timeout_ms)
-            t1 = time.perf_counter()
-            if index >= args.warmup:
-                result.samples.append((t1 - t0) * 1000)
-                same = page.evaluate(
-                    "([el, sel]) => el.isConnected && document.querySelector(sel) === el", [first, MAP_FRAME]
-                )
-                if same and first.get_attribute("src") == first_src:
-                    kept += 1
-                else:
-                    replaced += 1
-            settle(page, args.settle, timeout_ms)
-        document_kept = kept == args.steps and first.content_frame().evaluate(
-            "() => window.__benchMark === true"
-        )
-        result.notes.append(
-            f"iframe kept: {'yes' if kept == args.steps else 'no'} "
-            f"(same element and src in {kept}/{args.steps} steps"
-            + (f", map document kept: {'yes' if document_kept else 'no'})" if kept else ")")
-        )
-        if replaced:
-            result.notes.append(f"iframe replaced in {replaced}/{args.steps} steps")
-    except BenchError as exc:
-        result.error = str(exc)
-    finally:
-        context.close()
-    return result
-
-
-def measure_cold_loads(browser, base: str, args: argparse.Namespace) -> Result:
-    """Time cold page loads, each in a new browser context, until every layer is drawn.
-
-    Parameters
-    ----------
-    browser
-        Playwright browser.
-    base
-        The app's base URL.
-    args
-        Parsed command line (``loads``, ``timeout``).
-
-    Returns
-    -------
-    Result
-        One sample per load, from ``page.goto`` to ``__mapappDay`` set.
-    """
-    result = Result("cold page load → all layers drawn")
-    url = page_url(base, COLD_DAY)
-    for _ in range(args.loads):
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            t0 = time.perf_counter()
-            page.goto(url)
-            wait_first_day(page, COLD_DAY, args.timeout * 1000)
-            result.samples.append((time.perf_counter() - t0) * 1000)
-        except BenchError as exc:
-            result.error = str(exc)
-            break
-        finally:
-            context.close()
-    return result
-
-
-# --- report -------------------------------------------------------------------------------
-
-
-def verdict(ok: bool | None) -> str:
-    """PASS, MISS, or n/a when the figure is missing.
-
-    Parameters
-    ----------
-    ok
-        Whether the target is met; None when it could not be judged.
-
-    Returns
-    -------
-    str
-        The word to print.
-    """
-    return "n/a" if ok is None else ("PASS" if ok else "MISS")
-
-
-def _load() -> str:
-    """The 1-minute load average, as text (other work on the machine skews the figures)."""
+def load_average() -> str:
+    """The machine's 1-minute load average, as text."""
     try:
         return f"{os.getloadavg()[0]:.2f}"
-    except OSError:  # not available on this platform
-        return "n/a"
+    except OSError:
+        return "?"
 
 
-def report(results: list[Result], load_before: str) -> None:
-    """Print the table of figures, the ratio, the CPU count and the targets.
+# --- the browser ----------------------------------------------------------------------------
 
-    Parameters
-    ----------
-    results
-        The three scenarios: in place, full re-render, cold load.
-    load_before
-        The load average when the benchmark started.
-    """
-    inplace, full, cold = results
-    width = max(len(r.name) for r in results)
-    print()
-    print(f"{'measurement':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}  {'n':>3}")
-    for r in results:
-        if r.samples:
-            print(
-                f"{r.name:<{width}}  {r.median:>8.0f}  {min(r.samples):>8.0f}  "
-                f"{max(r.samples):>8.0f}  {len(r.samples):>3}"
+
+def _wait_drawn(page, baseline: bool, day: dt.date, timeout_s: float) -> None:
+    """Wait until the page's map has drawn ``day`` with every layer."""
+    try:
+        if baseline:
+            page.wait_for_function(
+                OLD_DRAWN_JS, arg=[OLD_FRAME, day.isoformat()], polling=10, timeout=timeout_s * 1000
             )
         else:
-            print(f"{r.name:<{width}}  {'—':>8}  {'—':>8}  {'—':>8}  {0:>3}")
-    print("(milliseconds)")
-    for r in results:
-        for note in r.notes:
-            print(f"{r.name}: {note}")
-        if r.error:
-            print(f"{r.name}: FAILED after {len(r.samples)} sample(s): {r.error}")
-    ratio = full.median / inplace.median if inplace.median and full.median else None
-    print()
-    print(f"ratio full / in place (medians): {f'{ratio:.2f}×' if ratio else 'n/a'}")
-    print(f"CPUs: {os.cpu_count()}; load average (1 min) before {load_before}, after {_load()}")
-    print("targets:")
-    step_ok = inplace.median <= TARGET_STEP_MS if inplace.median is not None else None
-    print(f"  step median ≤ {TARGET_STEP_MS:.0f} ms: {verdict(step_ok)}")
-    speed_ok = ratio >= TARGET_SPEEDUP if ratio else None
-    print(f"  step ≥ {TARGET_SPEEDUP:.0f}× faster than full re-render: {verdict(speed_ok)}")
-    cold_ok = cold.median <= TARGET_COLD_MS if cold.median is not None else None
-    print(f"  cold load median ≤ {TARGET_COLD_MS / 1000:.1f} s: {verdict(cold_ok)}")
+            page.wait_for_function(NEW_DRAWN_JS, arg=day.isoformat(), polling=10, timeout=timeout_s * 1000)
+    except Exception as exc:  # Playwright's TimeoutError
+        raise BenchError(f"the map did not draw {day} within {timeout_s:.0f} s") from exc
 
 
-# --- command line -------------------------------------------------------------------------
+def _open(browser, url: str, baseline: bool, day: dt.date, timeout_s: float):
+    """A new context and page at ``url``, the map drawn; returns (context, page, ms, bytes)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sent = []
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.loadingFinished", lambda event: sent.append(event["encodedDataLength"]))
+    started = time.perf_counter()
+    page.goto(url)
+    _wait_drawn(page, baseline, day, timeout_s)
+    took = (time.perf_counter() - started) * 1000
+    page.wait_for_timeout(300)  # what the page still fetches once the map is drawn
+    return context, page, took, sum(sent)
+
+
+def first_visit(browser, server: Server, baseline: bool, out: AppFigures, timeout_s: float) -> None:
+    """The first page opened as soon as the server answers, until the map draws."""
+    context, _page, _took, _sent = _open(
+        browser, f"{server.url}/?date={COLD_DAY}", baseline, COLD_DAY, timeout_s
+    )
+    drawn = time.perf_counter()
+    context.close()
+    out.first_visit_spawn = (drawn - server.spawned) * 1000
+    out.first_visit_health = (drawn - server.healthy) * 1000
+
+
+def cold_loads(browser, base: str, baseline: bool, loads: int, out: AppFigures, timeout_s: float) -> None:
+    """Cold page loads, each in a new browser context (empty cache), to every layer drawn."""
+    for _ in range(loads):
+        context, _page, took, sent = _open(browser, f"{base}/?date={COLD_DAY}", baseline, COLD_DAY, timeout_s)
+        context.close()
+        out.cold.values.append(took)
+        out.cold_bytes.append(sent)
+
+
+def new_steps(browser, base: str, steps: int, warmup: int, out: AppFigures, timeout_s: float) -> None:
+    """Day steps in the current app's map: a key press to the day drawn, measured in the page."""
+    context, page, _took, _sent = _open(browser, f"{base}/?date={STEP_START}", False, STEP_START, timeout_s)
+    try:
+        root = page.locator(ROOT).first
+        page.wait_for_timeout(1500)  # the page's own first runs (figures, chart) are over
+        for index in range(warmup + steps):
+            drawn, frame, _day = root.evaluate(NEW_STEP_JS)
+            if index >= warmup:
+                out.steps.values.append(drawn)
+                out.steps_frame.values.append(frame)
+            page.wait_for_timeout(120)
+        # The same with a real key press from Playwright, timed from Python (its round trips included).
+        page.locator(".tm-map").first.focus()
+        day = dt.date.fromisoformat(root.get_attribute("data-day"))
+        for _ in range(steps):
+            day += dt.timedelta(days=1)
+            started = time.perf_counter()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "(day) => document.querySelector('.tm').dataset.day === day",
+                arg=day.isoformat(),
+                polling="raf",
+            )
+            out.steps_roundtrip.values.append((time.perf_counter() - started) * 1000)
+            page.wait_for_timeout(120)
+    finally:
+        context.close()
+
+
+def play(browser, base: str, seconds: float, out: AppFigures, timeout_s: float) -> None:
+    """Play at 30 days/s from 1 Nov 2021: every day drawn, and how many per second."""
+    context, page, _took, _sent = _open(browser, f"{base}/?date={STEP_START}", False, STEP_START, timeout_s)
+    try:
+        root = page.locator(ROOT).first
+        page.wait_for_timeout(1500)
+        page.get_by_label("Play speed").select_option("30")
+        root.evaluate(RECORD_JS)
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_timeout(seconds * 1000)
+        page.get_by_role("button", name="Pause").click()
+        record = page.evaluate("() => window.__benchDays")
+    finally:
+        context.close()
+    days = [dt.date.fromisoformat(day) for day, _t in record]
+    if len(days) < 2:
+        raise BenchError(f"Play drew {len(days)} day(s) in {seconds} s")
+    out.play_days = len(days)
+    out.play_skipped = sum(max(0, (b - a).days - 1) for a, b in itertools.pairwise(days))
+    out.play_rate = (len(days) - 1) / ((record[-1][1] - record[0][1]) / 1000)
+
+
+def old_steps(browser, base: str, steps: int, warmup: int, out: AppFigures, timeout_s: float) -> None:
+    """Day steps in the baseline: ArrowRight on the sidebar slider until its map iframe shows the day."""
+    context, page, _took, _sent = _open(browser, f"{base}/?date={STEP_START}", True, STEP_START, timeout_s)
+    try:
+        slider = page.locator(OLD_SLIDER).first
+        day = STEP_START
+        for index in range(warmup + steps):
+            day += dt.timedelta(days=1)
+            started = time.perf_counter()
+            slider.press("ArrowRight")
+            _wait_drawn(page, True, day, timeout_s)
+            if index >= warmup:
+                out.steps.values.append((time.perf_counter() - started) * 1000)
+            page.wait_for_function(SCRIPT_IDLE_JS, polling=50, timeout=timeout_s * 1000)
+            page.wait_for_timeout(250)
+    finally:
+        context.close()
+
+
+# --- one app --------------------------------------------------------------------------------
+
+
+def measure(browser, root: Path, name: str, args: argparse.Namespace) -> AppFigures:
+    """Every figure of one app, its server started fresh (the first visit needs a fresh start)."""
+    baseline = name == "baseline"
+    out = AppFigures()
+    with serving(root, name) as server:
+        steps = [
+            ("first visit", lambda: first_visit(browser, server, baseline, out, args.timeout)),
+            ("cold loads", lambda: cold_loads(browser, server.url, baseline, args.loads, out, args.timeout)),
+        ]
+        if baseline:
+            steps.append(("steps", lambda: old_steps(browser, server.url, args.steps, 2, out, args.timeout)))
+        else:
+            steps.append(("steps", lambda: new_steps(browser, server.url, args.steps, 3, out, args.timeout)))
+            steps.append(("play", lambda: play(browser, server.url, args.play_s, out, args.timeout)))
+        steps.append(("capacity", lambda: _capacity(server, baseline, args, out)))
+        steps.append(("memory", lambda: _memory(server, baseline, args, out)))
+        for label, step in steps:
+            print(f"[{name}] {label}…", file=sys.stderr, flush=True)
+            try:
+                step()
+            except BenchError as exc:
+                out.errors.append(f"{name}, {label}: {exc}")
+    return out
+
+
+def _in_thread(function, *args, **kwargs):
+    """Run an asyncio client beside Playwright's own event loop (which owns this thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def _capacity(server: Server, baseline: bool, args: argparse.Namespace, out: AppFigures) -> None:
+    mode = "slider" if baseline else "map"
+    # A reader's map reports a day once it rests 300 ms: a reader stepping as fast as the
+    # page lets them sends one sync per ~0.3 s at most.
+    result = _in_thread(capacity, server.url, args.readers, args.syncs, think_s=0.3, mode=mode)
+    out.load, out.sync = result.loads, result.syncs
+    out.capacity_errors, out.capacity_wall_s = result.errors, result.wall_s
+    if result.errors:
+        raise BenchError(f"{len(result.errors)} reader(s) failed: {result.errors[0]}")
+
+
+def _memory(server: Server, baseline: bool, args: argparse.Namespace, out: AppFigures) -> None:
+    visited = _in_thread(walk, server.url, "slider" if baseline else "map", limit=args.walk_days)
+    out.walk_days = visited.days
+    out.rss_mb, out.hwm_mb = server.memory_mb()
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def rows_of(new: AppFigures, old: AppFigures | None, args: argparse.Namespace) -> list[Row]:
+    """The table's rows: each figure of the current app, its target, and the baseline's beside it."""
+    rows = []
+    base = (lambda f: f(old)) if old else (lambda f: None)
+
+    step, old_step = new.steps.median, base(lambda o: o.steps.median)
+    rows.append(
+        Row("step in the map: key press → day drawn", ms(step), "≤ 50 ms", step is not None and step <= 50)
+    )
+    rows.append(Row("  … → the next frame painted", ms(new.steps_frame.median)))
+    rows.append(Row("  … Playwright key press, seen from Python", ms(new.steps_roundtrip.median)))
+    rows.append(Row("baseline: server-side step (slider → map iframe)", ms(old_step)))
+    if step and old_step:
+        rows.append(
+            Row("step speed-up against the baseline", f"{old_step / step:.0f}×", "≥ 4×", old_step / step >= 4)
+        )
+    rate = new.play_rate
+    rows.append(
+        Row(
+            "Play at 30 days/s: days per second achieved",
+            f"{rate:.1f} days/s ({new.play_days} days)" if rate else "—",
+            "30",
+            rate is not None and rate >= 29,
+        )
+    )
+    rows.append(Row("Play at 30 days/s: days skipped", str(new.play_skipped), "0", new.play_skipped == 0))
+    cold = new.cold.median
+    rows.append(Row("cold load → all layers drawn", ms(cold), "≤ 2.0 s", cold is not None and cold <= 2000))
+    if new.cold_bytes:
+        rows.append(Row("  bytes transferred (gzip)", size(statistics.median(new.cold_bytes))))
+    rows.append(Row("baseline: cold load", ms(base(lambda o: o.cold.median))))
+    if old and old.cold_bytes:
+        rows.append(Row("  baseline bytes transferred", size(statistics.median(old.cold_bytes))))
+    first = new.first_visit_spawn
+    rows.append(
+        Row("first visit after start → map drawn", ms(first), "≤ 4 s", first is not None and first <= 4000)
+    )
+    rows.append(Row("  … of which after the first health answer", ms(new.first_visit_health)))
+    rows.append(Row("baseline: first visit after start", ms(base(lambda o: o.first_visit_spawn))))
+    who = f"{args.readers} readers × {args.syncs} syncs"
+    p95_load, p95_sync = new.load.p95, new.sync.p95
+    rows.append(Row(f"capacity, {who}: page load", median_p95(new.load), "p95 ≤ 2 s", _le(p95_load, 2000)))
+    rows.append(Row(f"capacity, {who}: sync", median_p95(new.sync), "p95 ≤ 2 s", _le(p95_sync, 2000)))
+    if old:
+        rows.append(Row("baseline capacity: page load", median_p95(old.load)))
+        rows.append(Row("baseline capacity: sync", median_p95(old.sync)))
+    rss = new.rss_mb
+    rows.append(
+        Row(
+            f"server RSS after {new.walk_days} days visited",
+            f"{rss:.0f} MB (peak {new.hwm_mb:.0f} MB)" if rss else "—",
+            "≤ 300 MB",
+            _le(rss, 300),
+        )
+    )
+    if old and old.rss_mb:
+        rows.append(
+            Row(f"baseline RSS after {old.walk_days} days", f"{old.rss_mb:.0f} MB (peak {old.hwm_mb:.0f} MB)")
+        )
+    return rows
+
+
+def _le(value: float | None, limit: float) -> bool | None:
+    return None if value is None else value <= limit
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Read the command line.
-
-    Parameters
-    ----------
-    argv
-        Arguments without the program name; None for ``sys.argv[1:]``.
-
-    Returns
-    -------
-    argparse.Namespace
-        The options.
-    """
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", help="benchmark the app already running at this URL instead of starting one")
-    parser.add_argument("--steps", type=int, default=25, help="timed date steps per mode (≥ 20; default 25)")
-    parser.add_argument("--loads", type=int, default=5, help="cold page loads (default 5)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed steps before each mode (default 2)")
-    parser.add_argument(
-        "--settle",
-        type=float,
-        default=250,
-        help="pause in ms after each step once the app is idle (default 250)",
-    )
-    parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for any one map update")
+    parser.add_argument("--quick", action="store_true", help="few samples: check that the script works")
+    parser.add_argument("--skip-baseline", action="store_true", help="measure the current app only")
+    parser.add_argument("--baseline", default=BASELINE, help=f"baseline commit (default {BASELINE})")
+    parser.add_argument("--steps", type=int, default=30, help="timed day steps (default 30)")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads (default 5)")
+    parser.add_argument("--play-s", type=float, default=4.0, help="seconds of Play at 30 days/s")
+    parser.add_argument("--readers", type=int, default=20, help="concurrent readers (default 20)")
+    parser.add_argument("--syncs", type=int, default=20, help="syncs per reader (default 20)")
+    parser.add_argument("--walk-days", type=int, default=None, help="days visited for memory (default all)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="longest wait for one map draw, s")
     args = parser.parse_args(argv)
-    if args.steps < 20:
-        parser.error("--steps must be at least 20")
-    if args.loads < 1 or args.warmup < 0:
-        parser.error("--loads must be at least 1 and --warmup at least 0")
+    if args.quick:
+        args.steps, args.loads, args.play_s = 5, 1, 2.0
+        args.readers, args.syncs, args.walk_days = 3, 3, 20
     return args
 
 
-def run(browser, base: str, args: argparse.Namespace) -> list[Result]:
-    """Measure the three scenarios against the app at ``base``.
-
-    Parameters
-    ----------
-    browser
-        Playwright browser.
-    base
-        The app's base URL.
-    args
-        Parsed command line.
-
-    Returns
-    -------
-    list of Result
-        In place, full re-render, cold load.
-    """
-    print(f"benchmarking {base} …", file=sys.stderr)
-    inplace = measure_steps(browser, base, args, render=None)
-    full = measure_steps(browser, base, args, render="full")
-    cold = measure_cold_loads(browser, base, args)
-    return [inplace, full, cold]
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the figures.
-
-    Parameters
-    ----------
-    argv
-        Arguments without the program name; None for ``sys.argv[1:]``.
-
-    Returns
-    -------
-    int
-        0 when every figure was measured, 1 when a measurement failed.
-    """
+    """Measure both apps and print the table; 0 when measured, 1 when a measurement failed."""
     args = parse_args(argv)
-    load_before = _load()
-    executable = find_chromium()
+    chromium = find_chromium()
     from playwright.sync_api import sync_playwright
 
-    try:
-        with contextlib.ExitStack() as stack:
-            base = args.url or stack.enter_context(running_app())
-            playwright = stack.enter_context(sync_playwright())
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            stack.callback(browser.close)
-            results = run(browser, base, args)
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    report(results, load_before)
-    return 1 if any(r.error for r in results) else 0
+    load_before = load_average()
+    errors = []
+    with sync_playwright() as pw:
+        launch = {"args": CHROMIUM_ARGS} | ({"executable_path": chromium} if chromium else {})
+        browser = pw.chromium.launch(**launch)
+        try:
+            new = measure(browser, REPO, "current", args)
+            errors += new.errors
+            old = None
+            if not args.skip_baseline:
+                with baseline_checkout(args.baseline) as folder:
+                    old = measure(browser, folder, "baseline", args)
+                errors += old.errors
+        finally:
+            browser.close()
+    title = (
+        f"The map that keeps time (working tree) against the server-side step ({args.baseline}); "
+        f"{os.cpu_count()} CPUs, 1-minute load {load_before} before, {load_average()} after"
+    )
+    print_table(title, rows_of(new, old, args))
+    print(
+        "\nCapacity and memory: a protocol-level client (Streamlit's websocket messages, "
+        "bench/bench_protocol.py), no browser, so only the server's work is timed."
+    )
+    for error in errors:
+        print(f"FAILED: {error}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -34,16 +34,25 @@ const absolute = (url) => new URL(url, window.location.href).href;
 async function create(host, data) {
   const assets = data.assets;
   assets.css.forEach((href) => loadStyle(absolute(href)));
-  await loadScript(absolute(assets.leaflet));
-  const [engine, timeline] = await Promise.all([
+  const json = (url) =>
+    fetch(absolute(url)).then((reply) => {
+      if (!reply.ok) throw new Error(`could not load ${url} (${reply.status})`);
+      return reply.json();
+    });
+  // Everything at once: one round trip instead of three in a row. The engine needs
+  // Leaflet only when the map is built, not when it is imported.
+  const backdrop = json(data.backdrop_url);
+  backdrop.catch(() => {}); // its failure is reported where the map uses it
+  const [, engine, timeline] = await Promise.all([
+    loadScript(absolute(assets.leaflet)),
     import(absolute(assets.engine)),
-    fetch(absolute(data.timeline_url)).then((reply) => reply.json()),
+    json(data.timeline_url),
   ]);
   return new engine.TimeMap(host, {
     L: window.L,
     timeline,
     popupsUrl: absolute(data.popups_url),
-    backdropUrl: absolute(data.backdrop_url),
+    backdrop,
     map: data.map,
     attribution: data.attribution,
     tiles: data.tiles,

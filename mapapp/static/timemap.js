@@ -88,7 +88,8 @@ function element(tag, attrs = {}, text = "") {
  * The map, its layers for the chosen day, its legend and its time bar.
  *
  * options: L (Leaflet), timeline (compiled), popupsUrl or popups, backdropUrl or backdrop
- * (URLs to fetch, or the documents themselves), map (Leaflet
+ * (URLs to fetch, or the documents themselves; the backdrop may be a promise of it, already
+ * on its way), map (Leaflet
  * options from folium: center, zoom, minZoom, maxZoom, scale…), attribution
  * (trusted HTML of ours), tiles ({url, attribution}), day (ISO), layers (ids shown),
  * basemap ("offline" | "osm"), view ({lat, lon, zoom} or null), speed (days/s),
