@@ -21,7 +21,8 @@ import time
 
 import streamlit as st
 
-from mapapp import data, dayview, export, published, urlstate
+from mapapp import data, dayview, export, figures, published, timeline, urlstate
+from mapapp.layers import EVENTS
 from mapapp.page import controls, mapview, panels, state
 from mapapp.render import text
 
@@ -63,11 +64,35 @@ def places(_dataset: data.Dataset, data_dir: str) -> dict[str, tuple[float, floa
     return found
 
 
-# Small and shared read-only between sessions: figures of the days readers rest on.
-@st.cache_resource(show_spinner=False, max_entries=512)
-def figures_of(_dataset: data.Dataset, data_dir: str, day: dt.date) -> dayview.DayFigures:
-    """The day's headline figures and week's events."""
-    return dayview.day_figures(_dataset, day)
+# Small and shared read-only between sessions, each part kept by what it depends on:
+# a reader stepping through November recomputes only what stands at the border.
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def standing_of(_dataset: data.Dataset, data_dir: str, day: dt.date):
+    """People at the border camps and fence standing on ``day``."""
+    return dayview.standing(_dataset, day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def month_of(_dataset: data.Dataset, data_dir: str, first: dt.date) -> list:
+    """The figures of the month starting on ``first``."""
+    return figures.month_figures(_dataset.monthly, first)
+
+
+@st.cache_resource(show_spinner=False, max_entries=160)
+def week_of(_dataset: data.Dataset, data_dir: str, monday: dt.date):
+    """The events of the week starting on ``monday``."""
+    return figures.week_events(_dataset.frame(EVENTS.id), monday)
+
+
+def figures_of(dataset: data.Dataset, data_dir: str, day: dt.date) -> dayview.DayFigures:
+    """The day's headline figures and week's events (the same as :func:`mapapp.dayview.day_figures`)."""
+    camp_people, fence_km = standing_of(dataset, data_dir, day)
+    return dayview.DayFigures(
+        camp_people=camp_people,
+        fence_km=fence_km,
+        month=month_of(dataset, data_dir, day.replace(day=1)),
+        week=week_of(dataset, data_dir, timeline.week_of(day)[0]),
+    )
 
 
 def single_file(dataset: data.Dataset, day: dt.date, layers: list[str], basemap_id: str):

@@ -134,18 +134,18 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
         in ``readings`` and the detail.
     """
     label = "People at the border camps"
-    if camps is None or camps.empty:
+    # Plain records: a handful of rows, where pandas' per-operation cost would dominate.
+    rows = camps.to_dict("records") if camps is not None else []
+    at_border = [r for r in rows if r["kind"] in BORDER_CAMP_KINDS]
+    counted = [r for r in at_border if pd.notna(r["people_on_day"])]
+    if not at_border:
         return Figure(label, "none", "No makeshift camp or border logistics centre stood on this day.")
-    at_border = camps[camps["kind"].isin(BORDER_CAMP_KINDS)]
-    counted = at_border[at_border["people_on_day"].notna()]
-    if at_border.empty:
-        return Figure(label, "none", "No makeshift camp or border logistics centre stood on this day.")
-    if counted.empty:
-        names = ", ".join(at_border["name"])
+    if not counted:
+        names = ", ".join(r["name"] for r in at_border)
         return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
-    total = int(counted["people_on_day"].sum())
+    total = int(sum(r["people_on_day"] for r in counted))
     parts, readings = [], []
-    for row in counted.to_dict("records"):
+    for row in counted:
         sides = camp_readings(row.get("counts"), day)
         readings.extend(sides)
         if len(sides) > 1:
@@ -154,10 +154,10 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
         else:
             when = row["people_on_day_date"]
             parts.append(f"{row['name']}: {int(row['people_on_day']):,} ({_day(when)}{_age(when, day)})")
-    uncounted = at_border[at_border["people_on_day"].isna()]
-    if len(uncounted):
-        parts.append("not counted: " + ", ".join(uncounted["name"]))
-    sources = tuple(dict.fromkeys(url for urls in counted["people_on_day_sources"] for url in urls))
+    uncounted = [r["name"] for r in at_border if not pd.notna(r["people_on_day"])]
+    if uncounted:
+        parts.append("not counted: " + ", ".join(uncounted))
+    sources = tuple(dict.fromkeys(url for r in counted for url in r["people_on_day_sources"]))
     value = f"{total:,}"
     newest = [r for r in readings if readings and r.period == readings[0].period]
     if len(counted) == 1 and len({r.value for r in newest}) > 1:
@@ -186,31 +186,31 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
     list of Figure
         One per EU country, "none" where no fence stood.
     """
+    # Plain records: a handful of rows, where pandas' per-operation cost would dominate.
+    records = fences.to_dict("records") if fences is not None else []
     figures = []
     for code, name in COUNTRY_NAMES.items():
-        rows = fences[fences["country"] == code] if fences is not None else pd.DataFrame()
         label = f"Fence standing: {name}"
-        if rows.empty:
+        rows = sorted((r for r in records if r["country"] == code), key=lambda r: r["built_km"], reverse=True)
+        if not rows:
             figures.append(Figure(label, "none", "No fence built by this day in the data."))
             continue
-        rows = rows.sort_values("built_km", ascending=False)
         parts, sources = [], []
-        for row in rows.itertuples(index=False):
+        for row in rows:
             # Two barriers may share a kind (Poland's 2021 razor wire): name each one.
             name = (
-                row.name.split(": ", 1)[-1]
-                if isinstance(row.name, str)
-                else kind_labels.get(row.kind, row.kind)
+                row["name"].split(": ", 1)[-1]
+                if isinstance(row["name"], str)
+                else kind_labels.get(row["kind"], row["kind"])
             )
-            text = f"{name[:1].upper()}{name[1:]}: {row.built_km:,.0f} of {row.planned_km:,.0f} km"
-            if row.built_km_interpolated:
+            text = f"{name[:1].upper()}{name[1:]}: {row['built_km']:,.0f} of {row['planned_km']:,.0f} km"
+            if row["built_km_interpolated"]:
                 text += " (interpolated)"
-            elif row.built_km_basis.startswith("last reported"):
-                text += f" ({row.built_km_basis})"
+            elif row["built_km_basis"].startswith("last reported"):
+                text += f" ({row['built_km_basis']})"
             parts.append(text)
-            sources.extend(row.built_km_sources or row.sources)
-        top = rows.iloc[0]
-        value = f"{top['built_km']:,.0f} km"
+            sources.extend(row["built_km_sources"] or row["sources"])
+        value = f"{rows[0]['built_km']:,.0f} km"
         figures.append(Figure(label, value, "; ".join(parts), tuple(dict.fromkeys(sources))))
     return figures
 

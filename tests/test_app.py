@@ -180,6 +180,25 @@ def test_the_page_follows_the_day_the_map_reports(monkeypatch, data_dir):
     assert after["day_seq"] == before["day_seq"] and after["day"] == "2021-11-20"
 
 
+def test_the_figures_kept_in_parts_are_the_days_own(monkeypatch):
+    from mapapp import dayview
+    from mapapp.render import text
+
+    at = run_app(monkeypatch)
+    dataset = data.shared_dataset()
+    # Across a week's and a month's end, each part kept by what it depends on.
+    for day in ["2021-10-31", "2021-11-01", "2021-11-07", "2021-11-08", "2021-10-30"]:
+        map_reports(at, day=day)
+        want = dayview.day_figures(dataset, dt.date.fromisoformat(day))
+        shown = {m.label: m.value for m in at.metric}
+        expected = [want.camp_people, *want.fence_km, *want.month]
+        assert shown == {f.label: f.value for f in expected}, day
+        monday = dt.date.fromisoformat(day) - dt.timedelta(days=dt.date.fromisoformat(day).weekday())
+        assert f"Events in the week of {monday:%d %b}" in page_text(at)
+        for name in want.week["name"]:
+            assert any(text.esc(name) in h.value for h in at.html), (day, name)
+
+
 def test_a_report_the_page_has_answered_does_not_pull_the_day_back(monkeypatch, data_dir):
     at = run_app(monkeypatch, data_dir)
     map_reports(at, day="2021-11-20")
@@ -402,7 +421,7 @@ def test_a_failure_shows_a_plain_message_not_a_traceback(monkeypatch, data_dir, 
     def broken(*args, **kwargs):
         raise RuntimeError("/srv/secret/path/geodata went away")
 
-    monkeypatch.setattr(dayview, "day_figures", broken)
+    monkeypatch.setattr(dayview, "standing", broken)
     at = run_app(monkeypatch, data_dir)
     assert not at.exception  # no traceback reaches the page…
     message = " ".join(e.value for e in at.error)

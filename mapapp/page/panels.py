@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from mapapp import audit, data, dayview, export, figures, snapshot, timeline
 from mapapp.page import chart, state
@@ -83,8 +85,21 @@ def _reveal_chart() -> None:
 
 @st.cache_resource(show_spinner=False)
 def chart_of(_dataset: data.Dataset, data_dir: str, metric: str) -> dict:
-    """The chart's spec, built once per data directory and metric."""
-    return chart.chart_spec(_dataset.monthly, metric)
+    """The chart's spec, built once per data directory and metric.
+
+    Its datasets are turned into Arrow bytes here, once, as Streamlit would at
+    every run (the chart follows the day, so it is sent at every day sync).
+    """
+    spec = chart.chart_spec(_dataset.monthly, metric)
+    named = spec.get("datasets", {})
+    arrow = {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in named.items()}
+    return {**spec, "datasets": arrow}
+
+
+@st.cache_resource(show_spinner=False)
+def table_of(_dataset: data.Dataset, data_dir: str) -> pa.Table:
+    """The monthly table as Arrow, converted once (it is sent at every run)."""
+    return pa.Table.from_pandas(_dataset.monthly, preserve_index=False)
 
 
 def show_chart(dataset: data.Dataset, day: dt.date) -> None:
@@ -120,7 +135,7 @@ def show_chart(dataset: data.Dataset, day: dt.date) -> None:
         )
     with st.expander("Every figure of the table, with its source (running totals included)"):
         st.dataframe(
-            monthly,
+            table_of(dataset, str(dataset.directory)),
             hide_index=True,
             column_config={"source_url": st.column_config.LinkColumn("source")},
             width="stretch",
@@ -162,10 +177,11 @@ def show_downloads(dataset: data.Dataset, day: dt.date, layers: list[str], singl
 
 
 @st.cache_resource(show_spinner=False)
-def audit_of(_dataset: data.Dataset, data_dir: str) -> tuple[list[dict[str, str]], float, list[str]]:
-    """The data's quality table, its share of well-sourced features and the rules it breaks."""
+def audit_of(_dataset: data.Dataset, data_dir: str) -> tuple[pa.Table, float, list[str]]:
+    """The quality table (Arrow, converted once), the share of well-sourced features, the rules broken."""
     rows = audit.audit(_dataset)
-    return audit.table_rows(rows), audit.crisis_share(rows), audit.broken_rules(rows)
+    table = pa.Table.from_pylist(audit.table_rows(rows))
+    return table, audit.crisis_share(rows), audit.broken_rules(rows)
 
 
 def show_audit(dataset: data.Dataset, directory: str) -> None:
