@@ -22,16 +22,16 @@ import threading
 
 import streamlit as st
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from mapapp import assets, data, published
+from mapapp.staticfiles import CompressedFiles
 
 LOG = logging.getLogger("mapapp")
 
 
 def file_mounts() -> list[Mount]:
-    """One static-file route per folder of :func:`mapapp.assets.file_routes`."""
-    return [Mount(path, app=StaticFiles(directory=folder)) for path, folder in assets.file_routes()]
+    """One static-file route per folder of :func:`mapapp.assets.file_routes`, compressed once."""
+    return [Mount(path, app=CompressedFiles(directory=folder)) for path, folder in assets.file_routes()]
 
 
 def prepare() -> None:
