@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import os
 
@@ -37,7 +38,9 @@ def get(app, path: str, headers: dict[str, str] | None = None, method: str = "GE
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests leave an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
