@@ -469,3 +469,23 @@ def test_two_places_of_one_name_are_both_offered(monkeypatch, tmp_path, layers):
     at = run_app(monkeypatch, write_layers(tmp_path / "geodata", layers))
     options = at.sidebar.selectbox(key="goto").options
     assert "Townsville (town)" in options and "Townsville (town, town-2)" in options
+
+
+def test_the_page_uses_what_the_server_warmed_at_start(monkeypatch):
+    from mapapp import audit
+    from mapapp.page import chart, panels
+
+    built = []
+    real_audit, real_spec = audit.audit, chart.chart_spec
+    monkeypatch.setattr(audit, "audit", lambda dataset: built.append("audit") or real_audit(dataset))
+    monkeypatch.setattr(chart, "chart_spec", lambda *args: built.append("chart") or real_spec(*args))
+    panels.warm(data.shared_dataset())
+    assert built == ["audit", "chart"]
+    # The first page and its chart, drawn a moment later, build neither again.
+    at = run_app(monkeypatch)
+    at.session_state["chart_ready"] = True
+    at.run()
+    assert not at.exception
+    assert at.get("vega_lite_chart"), "the chart is drawn"
+    assert any("independent sources" in h.value for h in at.html), "the quality table is shown"
+    assert built == ["audit", "chart"]

@@ -102,10 +102,35 @@ def table_of(_dataset: data.Dataset, data_dir: str) -> pa.Table:
     return pa.Table.from_pandas(_dataset.monthly, preserve_index=False)
 
 
+def chart_metrics(dataset: data.Dataset) -> list[str]:
+    """The headline measures the monthly figures have, in the chart's order (the first is the default)."""
+    monthly = dataset.monthly
+    return [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
+
+
+def warm(dataset: data.Dataset) -> None:
+    """Build what every page shows from the data alone, before the first reader asks.
+
+    The quality table and the default chart depend on the data only; the
+    server calls this as it starts, so that the first page does not wait for
+    them (nor for importing the chart's library).
+
+    Parameters
+    ----------
+    dataset
+        The validated data.
+    """
+    directory = str(dataset.directory)
+    audit_of(dataset, directory)
+    table_of(dataset, directory)
+    metrics = chart_metrics(dataset)
+    if metrics:
+        chart_of(dataset, directory, metrics[0])
+
+
 def show_chart(dataset: data.Dataset, day: dt.date) -> None:
     """Monthly figures per country with a rule at the chosen day, and the whole table."""
-    monthly = dataset.monthly
-    metrics = [m for m in figures.HEADLINE_METRICS if (monthly["metric"] == m).any()]
+    metrics = chart_metrics(dataset)
     if metrics:
         if st.session_state.get("view_chart_metric") not in metrics:
             st.session_state.view_chart_metric = metrics[0]
