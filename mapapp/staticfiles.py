@@ -86,7 +86,8 @@ class CompressedFiles(StaticFiles):
             or not accepts_gzip(scope)
         ):
             return response
-        stat = os.stat(response.path)
+        # Starlette's lookup has already stat'ed the file; stat again only if it did not say.
+        stat = response.stat_result or os.stat(response.path)
         if stat.st_size < MIN_SIZE:
             return response
         body = await anyio.to_thread.run_sync(gzipped, str(response.path), stat.st_mtime_ns, stat.st_size)
