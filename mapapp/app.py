@@ -21,7 +21,7 @@ import time
 
 import streamlit as st
 
-from mapapp import data, dayview, export, figures, published, timeline, urlstate
+from mapapp import data, dayview, figures, reader, timeline, urlstate
 from mapapp.layers import EVENTS
 from mapapp.page import controls, mapview, panels, state
 from mapapp.render import text
@@ -95,11 +95,12 @@ def figures_of(dataset: data.Dataset, data_dir: str, day: dt.date) -> dayview.Da
     )
 
 
-def single_file(dataset: data.Dataset, day: dt.date, layers: list[str], basemap_id: str):
-    """A function that makes the single-file HTML map of this view (run when it is downloaded)."""
+def single_file(dataset: data.Dataset, view: urlstate.View, day: dt.date):
+    """A function that makes the single-file reader edition of this view (run when it is downloaded)."""
+    start = reader.Start(day=day, layers=tuple(view.layers), basemap=view.basemap, where=view.where)
 
     def make() -> str:
-        return export.standalone_html(published.documents(dataset), day, layers, basemap_id)
+        return reader.single_file(dataset, start)
 
     return make
 
@@ -132,7 +133,7 @@ def page() -> None:
         panels.show_week(day_figures, day)
     with right:
         panels.show_chart(dataset, day)
-    panels.show_downloads(dataset, day, view.layers, single_file(dataset, day, view.layers, view.basemap))
+    panels.show_downloads(dataset, day, view.layers, single_file(dataset, view, day))
     with st.expander("About this map: precision, sources, licences"):
         st.markdown(panels.ABOUT)
     with st.expander("About the data: how well each layer is sourced"):

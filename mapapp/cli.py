@@ -1,4 +1,4 @@
-"""Command line: ``python -m mapapp validate``, ``snapshot --date D`` and ``audit``."""
+"""Command line: ``python -m mapapp validate``, ``snapshot --date D``, ``audit`` and ``publish OUT``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mapapp import audit, data, snapshot, timeline
+from mapapp import audit, data, reader, snapshot, timeline
 
 #: Exit status for bad usage or a bad parameter value (argparse uses it too).
 USAGE_ERROR = 2
@@ -68,6 +68,36 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    """Write the reader edition into ``args.out``; nothing is written when the data or the folder is wrong."""
+    out = Path(args.out)
+    try:
+        reader.check_target(out)
+    except reader.PublishError as exc:
+        print(f"publish: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        dataset = data.load_dataset(args.data_dir)
+    except data.DataError as exc:
+        print(exc, file=sys.stderr)
+        print("publish: nothing was written (run `python -m mapapp validate` for the list)", file=sys.stderr)
+        return USAGE_ERROR
+    start = reader.Start(basemap=args.base)
+    if args.single_file:
+        files = {"index.html": reader.single_file(dataset, start).encode("utf-8")}
+    else:
+        files = reader.with_compressed_copies(reader.site_files(dataset, start))
+    try:
+        written = reader.write(files, out)
+    except (OSError, reader.PublishError) as exc:
+        print(f"publish: could not write {out}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    size = sum(path.stat().st_size for path in written)
+    what = "one HTML file, opens from disk" if args.single_file else "serve the folder from any static host"
+    print(f"wrote {len(written)} file(s), {size / 1e6:.2f} MB, into {out}/ ({what})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m mapapp``."""
     parser = argparse.ArgumentParser(
@@ -95,11 +125,28 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="print the quality table per layer; exit 1 when a rule of geodata/README.md is broken",
     )
+    publish = commands.add_parser(
+        "publish",
+        parents=[common],
+        help="write the reader edition: a static site (or one HTML file) that needs no server of ours",
+    )
+    publish.add_argument("out", metavar="OUT", help="folder to write (new, empty, or an earlier edition)")
+    publish.add_argument(
+        "--base",
+        choices=reader.BASES,
+        default="offline",
+        help="basemap the page opens on: offline (bundled outlines, no network) or osm (tiles)",
+    )
+    publish.add_argument(
+        "--single-file",
+        action="store_true",
+        help="write OUT/index.html with everything inside, to open from file:// or send as one file",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
-    handler = {"validate": _validate, "snapshot": _snapshot, "audit": _audit}[args.command]
-    return handler(args)
+    handlers = {"validate": _validate, "snapshot": _snapshot, "audit": _audit, "publish": _publish}
+    return handlers[args.command](args)

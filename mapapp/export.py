@@ -1,8 +1,6 @@
-"""Downloads: the day's snapshot as GeoJSON and CSV, and the map as one HTML file.
+"""Downloads: the day's snapshot as GeoJSON and CSV.
 
-The HTML file carries Leaflet, the map's engine, the styles and the compiled
-timeline inline, so it opens anywhere, offline too, and shows the map as on the
-page, time bar included.
+The map as one HTML file is the single-file reader edition (:func:`mapapp.reader.single_file`).
 """
 
 from __future__ import annotations
@@ -14,8 +12,7 @@ import json
 
 import geopandas as gpd
 
-from mapapp import assets
-from mapapp.render import basemap, popup, text
+from mapapp.render import popup
 from mapapp.snapshot import to_feature_collection
 
 #: Columns of the CSV snapshot, in order; list properties are joined with " ; ".
@@ -117,90 +114,3 @@ def _where(frame: gpd.GeoDataFrame, fid: str):
     if shape is None or shape.is_empty:
         return None
     return shape if shape.geom_type == "Point" else shape.representative_point()
-
-
-#: Starts the map of the single file, after the engine in the same module.
-SINGLE_FILE_JS = "single-file.js"
-
-
-def _vendor(name: str) -> str:
-    """A file of the Leaflet package, made safe to sit inside an HTML element."""
-    with open(f"{assets.VENDOR_PACKAGES['leaflet'].BASE_DIR}/{name}", encoding="utf-8") as handle:
-        return handle.read().replace("</script", "<\\/script").replace("</style", "<\\/style")
-
-
-def _static(name: str) -> str:
-    """One of our committed files (map.css, timemap.js), made safe to sit inside an HTML element."""
-    body = (assets.PACKAGE_STATIC / name).read_text(encoding="utf-8")
-    return body.replace("</script", "<\\/script").replace("</style", "<\\/style")
-
-
-def standalone_html(
-    documents: dict[str, dict], day: dt.date, layers: list[str], basemap_id: str = "offline"
-) -> str:
-    """The map as one self-contained HTML page: every layer, popups, legend and the time bar.
-
-    Parameters
-    ----------
-    documents
-        The compiled ``timeline``, its ``popups`` and the ``backdrop``
-        (see :mod:`mapapp.compiled`).
-    day
-        The day the page opens on (the reader can step from it).
-    layers
-        Layer ids shown at first.
-    basemap_id
-        ``offline`` or ``osm``.
-
-    Returns
-    -------
-    str
-        HTML that needs no network with the offline basemap: Leaflet, the
-        engine and the data are inline; data only as JSON in
-        ``<script type="application/json">`` (through
-        :func:`mapapp.render.text.js_literal`, so no text of the data can end
-        the element).
-    """
-    title = f"Belarus–EU border crisis: the map on {day.day} {day:%B %Y}"
-    config = {
-        "map": basemap.map_options(basemap.base_map()),
-        "attribution": basemap.OSM_ATTRIBUTION,
-        "tiles": {"url": basemap.OSM_TILES, "attribution": basemap.OSM_TILES_ATTRIBUTION},
-        "day": day.isoformat(),
-        "layers": list(layers),
-        "basemap": basemap_id,
-    }
-    data_blocks = "\n".join(
-        f'<script type="application/json" id="tm-{name}">{text.js_literal(value)}</script>'
-        for name, value in (
-            ("config", config),
-            ("timeline", documents["timeline"]),
-            ("popups", documents["popups"]),
-            ("backdrop", documents["backdrop"]),
-        )
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{text.esc(title)}</title>
-<style>{_vendor("leaflet.css")}</style>
-<style>{_static(assets.MAP_CSS)}</style>
-<style>html, body {{margin: 0; height: 100%;}} body {{display: flex; flex-direction: column;
-font: 14px system-ui, sans-serif;}} h1 {{font-size: 16px; margin: 8px 12px;}}
-#tm-root {{flex: 1; display: flex; flex-direction: column; min-height: 420px;}}
-#tm-root .tm-map {{flex: 1; height: auto;}}</style>
-<script>{_vendor("leaflet.js")}</script>
-</head>
-<body>
-<h1>{text.esc(title)}</h1>
-<div id="tm-root"></div>
-{data_blocks}
-<script type="module">
-{_static(assets.ENGINE_JS)}
-{_static(SINGLE_FILE_JS)}
-</script>
-</body>
-</html>
-"""

@@ -13,7 +13,7 @@ import json
 import threading
 from pathlib import Path
 
-from mapapp import assets, compiled
+from mapapp import assets, compiled, pagedata
 from mapapp.data import Dataset
 from mapapp.layers import COUNTRIES
 from mapapp.render import basemap
@@ -90,3 +90,30 @@ def documents(dataset: Dataset) -> dict[str, dict]:
         name: json.loads((folder / url.rsplit("/", 1)[-1]).read_text(encoding="utf-8"))
         for name, url in published(dataset).items()
     }
+
+
+_PAGES: dict[str, dict] = {}
+_PAGES_LOCK = threading.Lock()
+
+
+def pages(dataset: Dataset) -> dict:
+    """The page's figures for every day and its chart (:func:`mapapp.pagedata.compile_pages`).
+
+    Compiling takes seconds, so the result is kept per data version: in this
+    process, and in the cache folder for the next one (the app's single-file
+    download and ``python -m mapapp publish`` share it).
+    """
+    version = data_version(dataset.directory)
+    with _PAGES_LOCK:
+        found = _PAGES.get(version)
+        if found is not None:
+            return found
+        path = assets.data_files_dir() / f"pages-{version}.json"
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+            assets.mark_in_use(path)
+        except (OSError, ValueError):
+            found = json.loads(compiled.to_bytes(pagedata.compile_pages(dataset)))
+            assets.ensure_file(path, compiled.to_bytes(found))
+        _PAGES[version] = found
+        return found

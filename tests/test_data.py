@@ -12,7 +12,7 @@ from helpers import GEODATA, event, minimal_layers, write_layers
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mapapp import compiled, data, dayview, export, schema, snapshot
+from mapapp import compiled, data, dayview, export, pagedata, schema, snapshot
 from mapapp.layers import REGISTRY
 from mapapp.render import basemap
 
@@ -424,17 +424,17 @@ def test_any_monthly_table_gives_messages(tmp_path_factory, text):
 def _render_everything(dataset: data.Dataset) -> None:
     """Every output the app makes: the compiled timeline, and for a few days what the page shows."""
     timeline, popups = compiled.compile_timeline(dataset)
-    documents = {
-        "timeline": json.loads(compiled.to_bytes(timeline)),  # strict JSON: no NaN reaches the browser
-        "popups": json.loads(compiled.to_bytes(popups)),
-        "backdrop": basemap.backdrop_collection(dataset.frame("countries")),
-    }
+    # Strict JSON: no NaN reaches the browser.
+    json.loads(compiled.to_bytes(timeline))
+    json.loads(compiled.to_bytes(popups))
+    json.loads(compiled.to_bytes(basemap.backdrop_collection(dataset.frame("countries"))))
     for day in (dt.date(2021, 5, 1), dt.date(2021, 11, 10), dt.date(2022, 6, 30)):
         dayview.day_figures(dataset, day)  # the figures and the week beside the map
         frames = snapshot.frames_on(dataset, day)
         export.snapshot_csv(frames, day)
         export.snapshot_geojson(frames, day)
-        export.standalone_html(documents, day, list(frames))
+    # The reader edition's chart and table (its day figures are dayview's, above).
+    json.loads(compiled.to_bytes(pagedata.chart_document(dataset)))
     snapshot.change_days(dataset)
 
 

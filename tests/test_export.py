@@ -1,4 +1,4 @@
-"""Downloads: the snapshot as GeoJSON and CSV with sources, and a standalone HTML map."""
+"""Downloads: the snapshot as GeoJSON and CSV with sources (the HTML map: tests/test_reader.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 
 import pytest
 from helpers import write_layers
 
-from mapapp import data, export, published, snapshot
+from mapapp import data, export, snapshot
 
 DAY = dt.date(2021, 11, 16)
 
@@ -40,29 +39,3 @@ def test_csv_has_one_row_per_feature_with_sources(frames):
     assert camp["people_on_day"] == "2000" and camp["day_sources"] == "https://example.org/source"
     event = next(r for r in rows if r["id"] == "ev-open")
     assert (event["longitude"], event["latitude"]) == ("24.0", "53.5")
-
-
-def test_html_download_is_standalone_and_escaped(frames):
-    dataset, _ = frames
-    documents = published.documents(dataset)
-    html = export.standalone_html(documents, DAY, ["events", "camps"], "osm")
-    # Leaflet, the engine and the data are inline: no script or stylesheet is loaded from anywhere.
-    assert "<script src=" not in html and 'rel="stylesheet"' not in html and "<link" not in html
-    assert "L.map(" in html and "export class TimeMap" in html
-    assert "<title>Belarus–EU border crisis: the map on 16 November 2021</title>" in html
-    # The data sit in JSON blocks the engine reads back, one per document.
-    blocks = dict(re.findall(r'<script type="application/json" id="tm-(\w+)">(.*?)</script>', html, re.S))
-    assert set(blocks) == {"config", "timeline", "popups", "backdrop"}
-    config = json.loads(blocks["config"])
-    assert (config["day"], config["layers"], config["basemap"]) == ("2021-11-16", ["events", "camps"], "osm")
-    for name in ("timeline", "popups", "backdrop"):
-        assert json.loads(blocks[name]) == documents[name]
-
-
-def test_html_download_cannot_be_ended_by_the_data(tmp_path, layers):
-    layers["events.geojson"]["features"][2]["properties"]["name"] = "</script><script>alert(1)</script>"
-    dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
-    html = export.standalone_html(published.documents(dataset), DAY, ["events"])
-    assert "<script>alert(1)" not in html
-    # Every <script> element the page opens is one of ours.
-    assert html.count("<script") == html.count("</script>") == 6

@@ -19,9 +19,9 @@ import pytest
 from helpers import REPO, write_layers
 from streamlit.testing.v1 import AppTest
 
-from mapapp import compiled, data, export, snapshot
+from mapapp import data, export, reader, snapshot
 from mapapp.layers import LAYERS, toggleable
-from mapapp.render import basemap, popup, text
+from mapapp.render import popup, text
 
 HOSTILE = REPO / "tests" / "data" / "hostile"
 APP = str(REPO / "mapapp" / "app.py")
@@ -68,25 +68,10 @@ def _script_strings(html: str) -> list[str]:
     return out
 
 
-def documents_of(dataset: data.Dataset) -> dict[str, dict]:
-    """The compiled documents the page and the single-file map draw from."""
-    timeline, popups = compiled.compile_timeline(dataset)
-    return {
-        "timeline": timeline,
-        "popups": popups,
-        "backdrop": basemap.backdrop_collection(dataset.frame("countries")),
-    }
-
-
-@pytest.fixture(scope="module")
-def hostile_documents(hostile) -> dict[str, dict]:
-    return documents_of(hostile)
-
-
 @pytest.mark.parametrize("day", DAYS)
-def test_standalone_html_shows_data_text_literally(hostile, hostile_documents, day):
+def test_the_reader_edition_shows_data_text_literally(hostile, day):
     frames = snapshot.frames_on(hostile, day)
-    html = export.standalone_html(hostile_documents, day, list(frames))
+    html = reader.single_file(hostile, reader.Start(day=day, layers=tuple(frames)))
     # Template syntax reaches the page escaped, so nothing is evaluated on the server…
     assert "{{7*7}}" not in html and "{%" not in html and "{#" not in html
     assert not re.search(r"uid=\d+\(", html)  # the output of `id`
@@ -98,15 +83,18 @@ def test_standalone_html_shows_data_text_literally(hostile, hostile_documents, d
         for name in frames[layer_id]["name"]:
             assert text.esc(name) in strings, (layer_id, name[:60])
     assert text.esc("{{7*7}} {% raw %} {# of people}") in strings
-    assert f'"day":"{day.isoformat()}"' in html
+    # The figures and the week's events of the page too (plain strings, or HTML escaped by Python).
+    assert any("{{7*7}}" in s and "<script>" in s for s in _script_strings(html))
+    assert f'"defaultDay":"{day.isoformat()}"' in html
+    # Every <script> element the page opens is one of ours: two scripts and five JSON blocks.
+    assert html.count("<script") == html.count("</script>") == 7
 
 
 def test_the_reported_template_injection_runs_nothing(tmp_path, layers):
     layers["events.geojson"]["features"][1]["properties"]["name"] = SSTI
     layers["events.geojson"]["features"][2]["properties"]["notes"] = "{{7*7}} {% raw %} {# of people}"
     dataset = data.load_dataset(write_layers(tmp_path / "geodata", layers))
-    day = dt.date(2021, 11, 16)
-    html = export.standalone_html(documents_of(dataset), day, ["events"])
+    html = reader.single_file(dataset, reader.Start(day=dt.date(2021, 11, 16), layers=("events",)))
     strings = "".join(_script_strings(html))
     assert not re.search(r"uid=\d+\(", html) and "49 {% raw %}" not in strings
     assert text.esc(SSTI) in strings and text.esc("{{7*7}} {% raw %} {# of people}") in strings

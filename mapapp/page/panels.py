@@ -170,7 +170,7 @@ def show_chart(dataset: data.Dataset, day: dt.date) -> None:
 def show_downloads(dataset: data.Dataset, day: dt.date, layers: list[str], single_file) -> None:
     """The day's snapshot as GeoJSON and CSV, and the map as one HTML file (made when asked for).
 
-    ``single_file`` makes the HTML map of the view (see :func:`mapapp.export.standalone_html`).
+    ``single_file`` makes the single-file reader edition of the view (:func:`mapapp.reader.single_file`).
     """
     stamp = day.isoformat()
     geo, table, page = st.columns(3)
@@ -197,7 +197,10 @@ def show_downloads(dataset: data.Dataset, day: dt.date, layers: list[str], singl
         mime="text/html",
         on_click="ignore",
         width="stretch",
-        help="One file with the map, its time bar and every layer: opens in any browser, offline too",
+        help=(
+            "The reader edition of this view in one file: the map with its time bar, every layer, the "
+            "day's figures and the chart; opens in any browser, offline too"
+        ),
     )
 
 

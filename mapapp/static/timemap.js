@@ -38,17 +38,21 @@ export function dayWords(iso) {
   return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
-/** The state of a compiled feature on day ``index``: the last one starting on or before it. */
-export function stateAt(feature, index) {
-  const states = feature.s;
+/** The value of the run holding ``index``: runs are ``[first index, value]``, in order. */
+export function runAt(runs, index) {
   let lo = 0;
-  let hi = states.length - 1;
+  let hi = runs.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (states[mid][0] <= index) lo = mid;
+    if (runs[mid][0] <= index) lo = mid;
     else hi = mid - 1;
   }
-  return states[lo][1];
+  return runs[lo][1];
+}
+
+/** The state of a compiled feature on day ``index``: the last one starting on or before it. */
+export function stateAt(feature, index) {
+  return runAt(feature.s, index);
 }
 
 /** Split [lon, lat] coordinates at ``fraction`` of their planar length: [first part, rest]. */

@@ -8,18 +8,36 @@ from the engine's own objects on the map.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from urllib.parse import urlparse
 
 import pytest
 
+from mapapp import snapshot
 from mapapp.data import DEFAULT_DATA_DIR
+from mapapp.layers import LAYERS
 
 ROOT = ".tm"
 MAP = ".tm-map"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ARTIFACTS = DEFAULT_DATA_DIR.parent / "test-artifacts"
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
+
+#: Opens the popup of every feature drawn, one after the other, and returns their texts.
+ALL_POPUPS = """async (el) => {
+    const m = el.timemap;
+    await m.loadPopups();
+    const texts = [];
+    for (const layer of m.timeline.layers) {
+        for (const parts of m.standing(layer)) {
+            parts.main.openPopup();
+            texts.push(document.querySelector('.leaflet-popup-content').textContent);
+            parts.main.closePopup();
+        }
+    }
+    return texts;
+}"""
 
 
 def tm(page, expression: str, arg=None):
@@ -90,3 +108,40 @@ def press_on_map(page, *keys: str) -> None:
     page.locator(MAP).focus()
     for key in keys:
         page.keyboard.press(key)
+
+
+KM_TOLERANCE = 0.1
+
+
+def expected_on(dataset, day: dt.date) -> dict[tuple[str, str], dict]:
+    """What ``snapshot`` has on ``day``: (layer, id) → the properties that change by day."""
+    found = {}
+    for feature in snapshot.snapshot(dataset, day)["features"]:
+        props = feature["properties"]
+        spec = LAYERS[props["layer"]]
+        found[(props["layer"], props["id"])] = {name: props[name] for name in spec.day_properties}
+    return found
+
+
+def differences(day: str, drawn: list[dict], expected: dict) -> list[str]:
+    """How what the engine drew (``drawn()``) differs from :func:`expected_on`, one line per difference."""
+    got = {(item["layer"], item["id"]): item["props"] for item in drawn}
+    problems = [
+        f"{day}: {layer}/{fid} is drawn but snapshot does not have it"
+        for layer, fid in got.keys() - expected.keys()
+    ]
+    problems += [
+        f"{day}: {layer}/{fid} is in snapshot but not drawn" for layer, fid in expected.keys() - got.keys()
+    ]
+    for key in got.keys() & expected.keys():
+        for name, want in expected[key].items():
+            have = got[key].get(name)
+            if name == LAYERS[key[0]].built_by:
+                same = have is not None and abs(have - want) <= KM_TOLERANCE
+            else:
+                same = have == want
+            if not same:
+                problems.append(
+                    f"{day}: {key[0]}/{key[1]} property {name}: drawn {have!r}, snapshot {want!r}"
+                )
+    return problems

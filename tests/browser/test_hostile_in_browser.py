@@ -11,26 +11,12 @@ from __future__ import annotations
 from urllib.parse import quote, urlparse
 
 import pytest
-from mapdriver import ARTIFACTS, LOCAL_HOSTS, MAP, open_map, tm
+from mapdriver import ALL_POPUPS, ARTIFACTS, LOCAL_HOSTS, MAP, open_map, tm
 
 pytestmark = pytest.mark.browser
 
 #: Set by the fixture's payloads if any of them ever ran as script.
 RAN = "() => [window.__hostile, window.parent && window.parent.__hostile]"
-#: Opens the popup of every feature drawn, one after the other, and returns their texts.
-ALL_POPUPS = """async (el) => {
-    const m = el.timemap;
-    await m.loadPopups();
-    const texts = [];
-    for (const layer of m.timeline.layers) {
-        for (const parts of m.standing(layer)) {
-            parts.main.openPopup();
-            texts.push(document.querySelector('.leaflet-popup-content').textContent);
-            parts.main.closePopup();
-        }
-    }
-    return texts;
-}"""
 
 
 def _left_the_machine(page) -> set[str]:
@@ -85,36 +71,36 @@ def test_hostile_link_values_stay_plain_text(page, app_url):
     assert not _left_the_machine(page)
 
 
-def test_the_html_download_of_hostile_data_runs_nothing(page, tmp_path):
-    import datetime as dt
-
-    from conftest import REPO
-
-    from mapapp import compiled, data, export
-    from mapapp.render import basemap
-
-    dataset = data.load_dataset(REPO / "tests" / "data" / "hostile")
-    timeline, popups = compiled.compile_timeline(dataset)
-    documents = {
-        "timeline": timeline,
-        "popups": popups,
-        "backdrop": basemap.backdrop_collection(dataset.frame("countries")),
-    }
-    day = dt.date(2021, 11, 15)
+def test_the_html_download_is_the_reader_edition_of_the_view_and_runs_nothing(
+    page, hostile_app_url, tmp_path
+):
+    # The app on hostile data, at a day, two layers and a place…
+    open_map(page, f"{hostile_app_url}/?date=2021-11-15&layers=camps,events&view=53.6,23.8,9", "2021-11-15")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="This map (HTML, works offline)").click()
     path = tmp_path / "map.html"
-    layers = [layer["id"] for layer in timeline["layers"]]
-    path.write_text(export.standalone_html(documents, day, layers), encoding="utf-8")
-    page.goto(path.as_uri())
-    page.wait_for_selector(".tm[data-day='2021-11-15']", timeout=30_000)
-    texts = page.locator(".tm").evaluate(ALL_POPUPS)
-    assert len(texts) > 20
+    download.value.save_as(path)
+    # …downloads the single-file reader edition, which opens from disk on that view.
+    reader = page.context.new_page()
+    reader.requested_urls = []
+    reader.on("request", lambda request: reader.requested_urls.append(request.url))
+    reader.goto(path.as_uri())
+    reader.wait_for_selector("html[data-ready]", timeout=30_000)
+    assert tm(reader, "[m.iso, [...m.shown].sort(), m.map.getZoom()]") == [
+        "2021-11-15",
+        ["camps", "events"],
+        9,
+    ]
+    texts = reader.locator(".tm").evaluate(ALL_POPUPS)
+    assert len(texts) >= 5
     for text in texts:
         assert "{{7*7}}" in text and "49 {% raw %}" not in text
-    # The single file keeps its time bar.
-    page.locator(MAP).focus()
-    page.keyboard.press("ArrowRight")
-    assert page.locator(".tm").get_attribute("data-day") == "2021-11-16"
-    assert page.evaluate(RAN) == [None, None]
-    assert all(u.startswith(("file:", "data:")) for u in page.requested_urls), (
+    assert "{{7*7}}" in reader.locator("#rd-week").inner_text()
+    # It keeps its time bar.
+    reader.locator(MAP).focus()
+    reader.keyboard.press("ArrowRight")
+    assert reader.locator(".tm").get_attribute("data-day") == "2021-11-16"
+    assert reader.evaluate(RAN) == [None, None]
+    assert all(u.startswith(("file:", "data:")) for u in reader.requested_urls), (
         "the download fetched something"
     )
