@@ -36,7 +36,7 @@ def file_mounts() -> list[Mount]:
 
 
 def prepare() -> None:
-    """Load the data, publish the map's files and warm the page (in the background, as the server starts).
+    """Load the data, publish the map's files, warm the page and the download (in the background, at start).
 
     Without the warm-up the first reader's page imported the chart's library
     (about 0.7 s here), Streamlit's emoji table for the page icon (0.3 s) and
@@ -49,6 +49,9 @@ def prepare() -> None:
 
         panels.warm(dataset)
         _import_quietly("streamlit.emojis")
+        # Last, as it takes seconds: the day figures of the single-file download (the
+        # reader edition), compiled once per data version and kept in the cache folder.
+        published.pages(dataset)
     except data.DataError as error:  # the page explains it to the first visitor
         LOG.warning("the map data has %d problem(s); run `python -m mapapp validate`", len(error.problems))
     except Exception:

@@ -19,8 +19,21 @@ needs_node = pytest.mark.skipif(NODE is None, reason="tasks.py installs Node.js 
 @needs_node
 def test_the_package_javascript_parses():
     files = sorted((REPO / "mapapp" / "static").glob("*.js"))
-    assert {f.name for f in files} >= {"timemap.js", "component.js", "single-file.js"}
+    assert {f.name for f in files} >= {"timemap.js", "component.js", "reader.js", "reader-site.js"}
     assert tasks.js_problems(NODE, files) == []
+
+
+@needs_node
+def test_the_reader_editions_bundles_parse(tmp_path):
+    from mapapp import reader
+
+    # Files joined into one module: a name declared twice would only fail here (or in a reader's browser).
+    bundles = []
+    for start in (reader.SITE_JS, reader.SINGLE_JS):
+        path = tmp_path / f"bundle-{start}"
+        path.write_text(reader.bundle(start), encoding="utf-8")
+        bundles.append(path)
+    assert tasks.js_problems(NODE, bundles) == []
 
 
 @needs_node

@@ -547,8 +547,12 @@ export class Reader {
     this.$("rd-copy").addEventListener("click", () => {
       const field = this.$("rd-link");
       field.select();
-      navigator.clipboard?.writeText(field.value).catch(() => document.execCommand("copy"));
-      this.$("rd-copied").textContent = "Copied.";
+      const said = this.$("rd-copied");
+      const done = () => (said.textContent = "Copied.");
+      const fallback = () => (document.execCommand("copy") ? done() : (said.textContent = "Select the link and copy it."));
+      // The clipboard API exists only on https and localhost pages, not on a file opened from disk.
+      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, fallback);
+      else fallback();
     });
     this.updateShare();
   }
