@@ -12,7 +12,7 @@ publish single/ --single-file`` (one HTML file), and times both. Then:
 
 1. First view weight. The first view is ``index.html``, every file its
    ``href``/``src`` attributes name, and the data files its ``#rd-config``
-   names but the popups (fetched on the first popup click, listed apart). Each
+   names but the popups (fetched once the map is drawn, listed apart). Each
    part's size as written, and of the ``.gz`` and ``.br`` copies beside it.
 2. Cold load. The site folder served by ``python -m http.server`` on a free
    port of 127.0.0.1; each load in a new browser context (empty cache) at
@@ -450,7 +450,8 @@ def print_weights(fig: Figures) -> None:
     total = [sum(getattr(p, key) or 0 for p in fig.first_view) for key in ("raw", "gz", "br")]
     rows.append(("first view, total", "", *(size(n) for n in total)))
     rows += [
-        (f"later: {p.name} (first popup click)", p.file, _kb(p.raw), _kb(p.gz), _kb(p.br)) for p in fig.later
+        (f"later: {p.name} (fetched once the map is drawn)", p.file, _kb(p.raw), _kb(p.gz), _kb(p.br))
+        for p in fig.later
     ]
     headers = ("part", "file", "raw", "gzip", "brotli")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
@@ -503,7 +504,7 @@ def rows_of(fig: Figures) -> list[Row]:
             )
         rows.append(Row("   … Brotli", size(sum(p.br or 0 for p in fig.first_view))))
         rows.append(
-            Row("   … popups, on the first popup click (gzip)", size(sum(p.gz or 0 for p in fig.later)))
+            Row("   … popups, fetched once the map is drawn (gzip)", size(sum(p.gz or 0 for p in fig.later)))
         )
     site = fig.site
     rows.append(

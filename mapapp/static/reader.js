@@ -349,7 +349,13 @@ export class Reader {
   ready() {
     const backdrop = this.view.basemap === "osm" ? Promise.resolve() : this.map.backdrop();
     backdrop.then(
-      () => requestAnimationFrame(() => (document.documentElement.dataset.ready = "1")),
+      () =>
+        requestAnimationFrame(() => {
+          document.documentElement.dataset.ready = "1";
+          // The popups' sources (a file of their own on a site) come once the map is drawn,
+          // so the first click on a feature shows them at once.
+          if (!this.input.popups) setTimeout(() => this.map.loadPopups(), 0);
+        }),
       (error) => this.fail(`the country outlines could not be loaded (${error.message})`),
     );
   }
@@ -443,7 +449,13 @@ export class Reader {
     }
     for (const event of week.events) {
       const item = make("li");
-      const show = make("button", { type: "button", title: "Go to this event's day and place on the map" }, "Show");
+      const name = Array.from(event.name);
+      const short = name.length > 80 ? name.slice(0, 79).join("") + "…" : event.name;
+      const show = make(
+        "button",
+        { type: "button", title: "Go to this event's day and place on the map", "aria-label": `Show on the map: ${event.when}, ${short}` },
+        "Show",
+      );
       show.addEventListener("click", () => this.showEvent(event));
       const words = make("span");
       words.append(make("b", {}, event.when), document.createTextNode(` · ${event.name}${event.where}`));
