@@ -1,4 +1,4 @@
-"""Command line: ``python -m mapapp validate``, ``snapshot --date D``, ``audit`` and ``publish OUT``."""
+"""Command line: ``python -m mapapp validate``, ``snapshot``, ``audit``, ``prepare`` and ``publish``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mapapp import audit, data, reader, snapshot, timeline
+from mapapp import assets, audit, data, published, reader, snapshot, timeline
 
 #: Exit status for bad usage or a bad parameter value (argparse uses it too).
 USAGE_ERROR = 2
@@ -68,6 +68,19 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    """Compile the data's files for the browser ahead, into the cache folder (the server does it at start)."""
+    try:
+        dataset = data.load_dataset(args.data_dir)
+    except data.DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    published.published(dataset)
+    published.pages(dataset)
+    print(f"compiled the timeline and the day figures of {dataset.directory.name}/ into {assets.cache_dir()}")
+    return 0
+
+
 def _publish(args: argparse.Namespace) -> int:
     """Write the reader edition into ``args.out``; nothing is written when the data or the folder is wrong."""
     out = Path(args.out)
@@ -125,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="print the quality table per layer; exit 1 when a rule of geodata/README.md is broken",
     )
+    commands.add_parser(
+        "prepare",
+        parents=[common],
+        help="compile the timeline and day figures into the cache folder ahead (the server does it at start)",
+    )
     publish = commands.add_parser(
         "publish",
         parents=[common],
@@ -148,5 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
-    handlers = {"validate": _validate, "snapshot": _snapshot, "audit": _audit, "publish": _publish}
+    handlers = {
+        "validate": _validate,
+        "snapshot": _snapshot,
+        "audit": _audit,
+        "prepare": _prepare,
+        "publish": _publish,
+    }
     return handlers[args.command](args)

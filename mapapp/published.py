@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -96,6 +99,15 @@ _PAGES: dict[str, dict] = {}
 _PAGES_LOCK = threading.Lock()
 
 
+def _pages_path(version: str) -> Path:
+    return assets.data_files_dir() / f"pages-{version}.json"
+
+
+def pages_ready(directory: Path) -> bool:
+    """Whether the day figures of this data version are compiled already (in the cache folder)."""
+    return assets.mark_in_use(_pages_path(data_version(directory)))
+
+
 def pages(dataset: Dataset) -> dict:
     """The page's figures for every day and its chart (:func:`mapapp.pagedata.compile_pages`).
 
@@ -108,7 +120,7 @@ def pages(dataset: Dataset) -> dict:
         found = _PAGES.get(version)
         if found is not None:
             return found
-        path = assets.data_files_dir() / f"pages-{version}.json"
+        path = _pages_path(version)
         try:
             found = json.loads(path.read_text(encoding="utf-8"))
             assets.mark_in_use(path)
@@ -117,3 +129,27 @@ def pages(dataset: Dataset) -> dict:
             assets.ensure_file(path, compiled.to_bytes(found))
         _PAGES[version] = found
         return found
+
+
+def compile_pages_aside(directory: Path) -> subprocess.Popen | None:
+    """Compile the download's day figures in a process of their own, at the lowest priority.
+
+    The single-file download (the reader edition) needs the figures of every
+    day: about 10 s of CPU once per data version, kept in the cache folder.
+    In this process it would hold Python's lock while the first readers wait,
+    so ``python -m mapapp prepare`` does it beside the server, niced; a
+    download asked for before it is done compiles them itself.
+    """
+    if pages_ready(directory):
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mapapp", "prepare", "--data-dir", str(directory)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.nice(19),
+        )
+    except OSError:
+        return None  # the first download compiles them

@@ -49,9 +49,7 @@ def prepare() -> None:
 
         panels.warm(dataset)
         _import_quietly("streamlit.emojis")
-        # Last, as it takes seconds: the day figures of the single-file download (the
-        # reader edition), compiled once per data version and kept in the cache folder.
-        published.pages(dataset)
+        published.compile_pages_aside(dataset.directory)
     except data.DataError as error:  # the page explains it to the first visitor
         LOG.warning("the map data has %d problem(s); run `python -m mapapp validate`", len(error.problems))
     except Exception:

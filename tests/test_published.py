@@ -9,7 +9,7 @@ import time
 import pytest
 from helpers import write_layers
 
-from mapapp import assets, compiled, data, published
+from mapapp import assets, compiled, data, pagedata, published
 from mapapp.render import basemap
 
 
@@ -124,3 +124,31 @@ def test_urls_follow_the_prefix_asked_for(cache, dataset):
     other = published.published(dataset, prefix="/elsewhere")
     for name in default:
         assert other[name] == default[name].replace(assets.URL_PREFIX, "/elsewhere", 1)
+
+
+def test_the_day_figures_are_compiled_once_per_data_version(cache, dataset, monkeypatch):
+    monkeypatch.setattr(published, "_PAGES", {})
+    assert not published.pages_ready(dataset.directory)
+    first = published.pages(dataset)
+    assert published.pages_ready(dataset.directory)
+    # A server started again reads them from the cache folder.
+    monkeypatch.setattr(published, "_PAGES", {})
+    monkeypatch.setattr(pagedata, "compile_pages", lambda d: pytest.fail("compiled again"))
+    assert published.pages(dataset) == first
+
+
+def test_prepare_compiles_ahead_so_the_server_has_nothing_left_to_do(cache, dataset, monkeypatch):
+    from mapapp import cli
+
+    monkeypatch.setattr(published, "_PAGES", {})
+    assert cli.main(["prepare", "--data-dir", str(dataset.directory)]) == 0
+    assert published.pages_ready(dataset.directory)
+    assert published.compile_pages_aside(dataset.directory) is None
+
+
+def test_the_server_compiles_them_aside_in_a_process_of_its_own(cache, dataset, monkeypatch):
+    monkeypatch.setattr(published, "_PAGES", {})
+    process = published.compile_pages_aside(dataset.directory)
+    assert process is not None and process.wait(timeout=300) == 0
+    assert published.pages_ready(dataset.directory)
+    assert published.compile_pages_aside(dataset.directory) is None
