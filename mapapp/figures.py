@@ -203,16 +203,25 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
                 if isinstance(row["name"], str)
                 else kind_labels.get(row["kind"], row["kind"])
             )
-            text = f"{name[:1].upper()}{name[1:]}: {row['built_km']:,.0f} of {row['planned_km']:,.0f} km"
+            text = f"{name[:1].upper()}{name[1:]}: {km_words(row['built_km'])} of {row['planned_km']:,.0f} km"
             if row["built_km_interpolated"]:
                 text += " (interpolated)"
             elif row["built_km_basis"].startswith("last reported"):
                 text += f" ({row['built_km_basis']})"
             parts.append(text)
             sources.extend(row["built_km_sources"] or row["sources"])
-        value = f"{rows[0]['built_km']:,.0f} km"
+        value = f"{km_words(rows[0]['built_km'])} km"
         figures.append(Figure(label, value, "; ".join(parts), tuple(dict.fromkeys(sources))))
     return figures
+
+
+def km_words(km: float) -> str:
+    """A length standing, to the tenth of a km the popups and the list also show: 122.5, 135, 1,004.2.
+
+    Whole kilometres alone would round 0.5 km to "0" and 122.5 to "122" (half to
+    even) beside a popup that says 122.5.
+    """
+    return f"{km:,.1f}".removesuffix(".0")
 
 
 def stated(value: float, kind: str) -> str:

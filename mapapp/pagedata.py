@@ -91,6 +91,7 @@ def _week(dataset: Dataset, day: dt.date) -> dict:
                 "when": f"{when:%a %d %b}",
                 "name": str(row.name),
                 "where": WHERE_WORDS.get(row.geo_precision, ""),
+                "precision": str(row.geo_precision),
                 "lat": round(point.y, 5),
                 "lon": round(point.x, 5),
             }
@@ -146,6 +147,11 @@ def chart_document(dataset: Dataset) -> dict:
             }
         )
     present = [name for name, _ in TABLE_COLUMNS if name in monthly.columns]
+    # The table for readers: country names and measures in words, as the chart and figures say them.
+    readable = monthly.assign(
+        country=monthly["country"].map(lambda c: figures.COUNTRY_NAMES.get(c, c)),
+        metric=monthly["metric"].map(figures.metric_words),
+    )
     return {
         "countries": {name: colour for colour, name in EU_COLOURS.values()},
         # The same time axis as the app's chart (mapapp/page/chart.py).
@@ -153,7 +159,7 @@ def chart_document(dataset: Dataset) -> dict:
         "metrics": metrics,
         "table": {
             "columns": [[name, title] for name, title in TABLE_COLUMNS if name in present],
-            "rows": _json_safe(monthly, present),
+            "rows": _json_safe(readable, present),
         },
     }
 

@@ -117,18 +117,24 @@ def parse(params: dict[str, str], repeated: list[str] | tuple[str, ...] = ()) ->
         raw = params["layers"]
         asked = [p.strip() for p in raw.split(",") if p.strip()]
         unknown = list(dict.fromkeys(p for p in asked if p not in known))
+        chosen = [layer for layer in known if layer in asked]
         if unknown:
             names = ", ".join(shown(name) for name in unknown[:SHOWN_NAMES])
             more = f" and {len(unknown) - SHOWN_NAMES} more" if len(unknown) > SHOWN_NAMES else ""
+            # A link that names only unknown layers is a bad value, not a wish for an empty map.
+            fallback = "" if chosen else " None is a layer of the map: showing the default layers."
             notices.append(
                 f"Unknown layer(s) in the link ignored: {names}{more}. Known layers: {', '.join(known)}."
+                + fallback
             )
         if raw.strip() and not asked:
             # "layers=," names nothing: a malformed value, unlike the deliberate empty "layers=".
             notices.append(f"The link's layers {shown(raw)} name no layer; showing the default layers.")
             layers = default_layers()
+        elif asked and not chosen:
+            layers = default_layers()
         else:
-            layers = [layer for layer in known if layer in asked]
+            layers = chosen
     basemap = params.get("basemap", "offline")
     if basemap not in BASEMAPS:
         notices.append(

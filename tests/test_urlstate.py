@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapapp import timeline, urlstate
+from mapapp.layers import toggleable
 from mapapp.render.basemap import MAX_ZOOM, MIN_ZOOM
 
 
@@ -219,3 +220,15 @@ def test_any_view_text_is_a_place_on_the_map_or_none(text):
         lat, lon, zoom = where
         assert all(math.isfinite(v) for v in (lat, lon))
         assert -85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM
+
+
+def test_a_link_naming_only_unknown_layers_shows_the_default_layers():
+    view, notices = urlstate.parse({"layers": "ufo,{{7*7}}"})
+    assert view.layers == urlstate.default_layers()
+    assert notices == [
+        "Unknown layer(s) in the link ignored: “ufo”, “{{7*7}}”. Known layers: "
+        + ", ".join(spec.id for spec in toggleable())
+        + ". None is a layer of the map: showing the default layers."
+    ]
+    # One known layer among them is what the link asks for.
+    assert urlstate.parse({"layers": "ufo,camps"})[0].layers == ["camps"]

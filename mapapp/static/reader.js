@@ -139,15 +139,19 @@ export function parseView(pairs, repeated, rules) {
       .map((p) => p.trim())
       .filter(Boolean);
     const unknown = [...new Set(asked.filter((p) => !known.includes(p)))];
+    const chosen = known.filter((id) => asked.includes(id));
     if (unknown.length) {
       const names = unknown.slice(0, most).map((n) => shown(n)).join(", ");
       const more = unknown.length > most ? ` and ${unknown.length - most} more` : "";
-      notices.push(`Unknown layer(s) in the link ignored: ${names}${more}. Known layers: ${known.join(", ")}.`);
+      const fallback = chosen.length ? "" : " None is a layer of the map: showing the default layers.";
+      notices.push(
+        `Unknown layer(s) in the link ignored: ${names}${more}. Known layers: ${known.join(", ")}.${fallback}`,
+      );
     }
     if (raw.trim() && !asked.length) {
       notices.push(`The link's layers ${shown(raw)} name no layer; showing the default layers.`);
-    } else {
-      layers = known.filter((id) => asked.includes(id));
+    } else if (!asked.length || chosen.length) {
+      layers = chosen;
     }
   }
   let basemap = params.has("basemap") ? params.get("basemap") : rules.defaultBasemap;
@@ -198,9 +202,10 @@ function niceStep(span) {
 
 /**
  * Draw one measure of the monthly chart as SVG into ``box``: a point per source's figure (its
- * words in a tooltip), a line through consecutive months only, a dashed rule at ``iso``.
+ * words in a tooltip, and given to ``onPoint(words, source)`` on a tap or focus), a line
+ * through consecutive months only, a dashed rule at ``iso``.
  */
-export function drawChart(box, chart, metric, iso) {
+export function drawChart(box, chart, metric, iso, onPoint = null) {
   const width = Math.max(box.clientWidth, 280);
   const { height, left, right, top, bottom } = CHART;
   const t = (d) => Date.parse(d + "T00:00:00Z");
@@ -219,8 +224,11 @@ export function drawChart(box, chart, metric, iso) {
     label.textContent = formatNumber(v);
     root.append(label);
   }
+  // A label needs about 70 px: every 3, 6 or 12 months, as the width allows.
+  const months = (t1 - t0) / (30.44 * 86400000);
+  const every = [3, 6, 12].find((n) => ((width - left - right) / months) * n >= 70) || 12;
   const first = new Date(t0);
-  for (let m = first.getUTCMonth(), yr = first.getUTCFullYear(); ; m += 3) {
+  for (let m = first.getUTCMonth(), yr = first.getUTCFullYear(); ; m += every) {
     const at = new Date(Date.UTC(yr, m, 1));
     if (at.getTime() > t1) break;
     if (at.getTime() < t0) continue;
@@ -238,7 +246,7 @@ export function drawChart(box, chart, metric, iso) {
     root.append(svg("polyline", { points, fill: "none", stroke: colour, "stroke-width": 2 }));
   }
   for (const [d, v, country, month, body, counts, notes, source] of metric.points) {
-    const dot = svg("circle", { cx: x(d), cy: y(v), r: 4, fill: chart.countries[country] || "#555" });
+    const dot = svg("circle", { cx: x(d), cy: y(v), r: 5, fill: chart.countries[country] || "#555", tabindex: 0 });
     const title = svg("title");
     title.textContent = [
       `${country}, ${month}: ${formatNumber(v)}`,
@@ -250,6 +258,10 @@ export function drawChart(box, chart, metric, iso) {
       .filter(Boolean)
       .join("\n");
     dot.append(title);
+    // A tap or a focus shows the point's words under the chart (a phone has no hover).
+    const tell = () => onPoint?.(title.textContent, source);
+    dot.addEventListener("click", tell);
+    dot.addEventListener("focus", tell);
     root.append(dot);
   }
   if (iso >= chart.domain[0] && iso <= chart.domain[1]) {
@@ -290,6 +302,13 @@ export class Reader {
       basemap: view.basemap,
       view: view.where ? { lat: view.where[0], lon: view.where[1], zoom: view.where[2] } : null,
       onDay: () => this.dayRested(),
+      // The headings follow every day drawn, Play included; the panels wait for the day to rest.
+      onDraw: (iso) => this.headings(iso),
+      onTileError: () =>
+        this.say(
+          "The OpenStreetMap tiles could not be loaded (they need a network). " +
+            "The offline basemap needs none.",
+        ),
       onView: (where) => {
         this.view.where = [where.lat, where.lon, where.zoom];
         this.writeFragment();
@@ -322,7 +341,9 @@ export class Reader {
     this.map.setLayers(view.layers);
     this.map.setBasemap(view.basemap);
     this.map.goTo(view.day);
-    if (view.where) this.map.focus(view.where[0], view.where[1], view.where[2]);
+    // No place in the link: the whole map, as the same link opened afresh shows it.
+    const where = view.where || [...(this.config.map.center || [53.8, 25.8]), this.config.map.zoom ?? 6];
+    this.map.focus(where[0], where[1], where[2]);
     this.syncChoices();
     this.showNotices(notices);
     this.dayRested();
@@ -344,6 +365,14 @@ export class Reader {
     const close = make("button", { type: "button", class: "rd-close" }, "Dismiss");
     close.addEventListener("click", () => (box.hidden = true));
     box.append(close);
+  }
+
+  /** A line of the page's own in the notice box (once). */
+  say(words) {
+    const box = this.$("rd-notice");
+    if ([...box.querySelectorAll("p")].some((p) => p.textContent === words)) return;
+    box.hidden = false;
+    box.append(make("p", {}, words));
   }
 
   ready() {
@@ -409,12 +438,16 @@ export class Reader {
   }
 
   // --- the day ----------------------------------------------------------------------------
+  headings(iso) {
+    const words = dayWords(iso);
+    for (const node of document.querySelectorAll("[data-rd-day]")) node.textContent = words;
+  }
+
   dayRested() {
     const index = this.map.day;
     this.view.day = this.map.iso;
     this.writeFragment();
-    const words = dayWords(this.map.iso);
-    for (const node of document.querySelectorAll("[data-rd-day]")) node.textContent = words;
+    this.headings(this.map.iso);
     this.showFigures(index);
     this.showWeek(index);
     this.drawChart();
@@ -470,7 +503,8 @@ export class Reader {
       this.layersChosen();
     }
     this.map.goTo(event.day);
-    this.map.focus(event.lat, event.lon);
+    // Close in on a known place; a region-only event keeps its surroundings in view.
+    this.map.focus(event.lat, event.lon, { exact: 10, approximate: 9 }[event.precision] ?? 7);
     this.dayRested();
     this.$("tm-root").scrollIntoView({ block: "nearest" });
   }
@@ -525,7 +559,17 @@ export class Reader {
 
   drawChart() {
     const metric = this.pages.chart.metrics[Number(this.$("rd-metric").value || 0)];
-    if (metric) drawChart(this.$("rd-chart"), this.pages.chart, metric, this.map.iso);
+    if (metric) drawChart(this.$("rd-chart"), this.pages.chart, metric, this.map.iso, (w, s) => this.tellPoint(w, s));
+  }
+
+  tellPoint(words, source) {
+    const box = this.$("rd-chart-point");
+    const lines = words.split("\n").filter((line) => !line.startsWith("Source: "));
+    box.replaceChildren(make("span", {}, lines.join(" · ")));
+    if (isWebLink(source)) {
+      box.append(document.createTextNode(" · "));
+      box.append(make("a", { href: source, target: "_blank", rel: "noopener noreferrer" }, "source"));
+    }
   }
 
   buildTable() {

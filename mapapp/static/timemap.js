@@ -97,7 +97,8 @@ function element(tag, attrs = {}, text = "") {
  * options from folium: center, zoom, minZoom, maxZoom, scale…), attribution
  * (trusted HTML of ours), tiles ({url, attribution}), day (ISO), layers (ids shown),
  * basemap ("offline" | "osm"), view ({lat, lon, zoom} or null), speed (days/s),
- * onDay(iso) after the day rests, onView({lat, lon, zoom}) after the map rests.
+ * onDay(iso) after the day rests, onView({lat, lon, zoom}) after the map rests, onDraw(iso)
+ * after every day drawn (Play included: keep it cheap), onTileError() when the tiles fail.
  */
 export class TimeMap {
   constructor(root, options) {
@@ -291,6 +292,8 @@ export class TimeMap {
     if (id === "osm") {
       const tiles = this.options.tiles;
       this.basemap = this.L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 });
+      // Once per basemap switch: the page may say that the tiles need a network.
+      this.basemap.once("tileerror", () => this.options.onTileError?.());
       container.classList.remove("mapapp-offline");
     } else {
       this.basemap = this.L.geoJSON(null, {
@@ -348,7 +351,8 @@ export class TimeMap {
       if (feature.arrow) parts.arrow = L.polyline(latLngs(feature.arrow), { pane, interactive: false });
     }
     const popupOptions = {
-      maxWidth: Math.min(360, window.innerWidth - 70),
+      // Narrower than the map itself (not the window: the map may be a column of the page).
+      maxWidth: Math.max(160, Math.min(360, (this.mapEl.clientWidth || window.innerWidth) - 70)),
       maxHeight: 320,
       autoPanPadding: [20, 20],
     };
@@ -481,6 +485,7 @@ export class TimeMap {
     this.updateBar();
     this.root.dataset.day = this.iso;
     this.root.dataset.draws = String(Number(this.root.dataset.draws || 0) + 1);
+    this.options.onDraw?.(this.iso);
   }
 
   /** Points in drawing order: big circles under small ones, closed crossings on top. */
@@ -547,7 +552,8 @@ export class TimeMap {
   }
 
   focus(lat, lon, zoom) {
-    this.map.setView([lat, lon], zoom ?? Math.max(this.map.getZoom(), 10));
+    // No pan animation: the page redraws around the map meanwhile, which could stop it half-way.
+    this.map.setView([lat, lon], zoom ?? Math.max(this.map.getZoom(), 10), { animate: false });
   }
 
   // --- Play ---------------------------------------------------------------------------
@@ -594,6 +600,8 @@ export class TimeMap {
     if (tag === "SELECT" || tag === "INPUT" || tag === "TEXTAREA" || event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
+    // Space and Enter on a button of the bar press that button, as anywhere else.
+    if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
     const actions = {
       ArrowLeft: () => this.step(event.shiftKey ? -7 : -1),
       ArrowRight: () => this.step(event.shiftKey ? 7 : 1),

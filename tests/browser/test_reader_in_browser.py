@@ -7,6 +7,7 @@ publish OUT/``) and served as any static host would; nothing of the app runs.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ import pytest
 from conftest import REPO, _free_port
 from mapdriver import ALL_POPUPS, ARTIFACTS, LOCAL_HOSTS, differences, expected_on, left_the_machine, tm
 
-from mapapp import compiled, data, urlstate
+from mapapp import compiled, data, published, urlstate
 from mapapp.layers import toggleable
 from mapapp.timeline import CRISIS_END, CRISIS_START
 
@@ -151,22 +152,33 @@ def test_the_page_shows_the_day_around_the_map(page, site, dataset):
     # A week later everything follows the map's day.
     page.locator(".tm-map").focus()
     page.keyboard.press("Shift+ArrowRight")
+    # The heading follows at once; the panels and the link once the day rests.
     page.wait_for_function("() => document.querySelector('.rd-mapday').textContent.includes('23 Nov 2021')")
+    page.wait_for_function("() => location.hash.includes('date=2021-11-23')")
     assert page.locator("#rd-week-title").inner_text() == "Events in the week of 22 Nov – 28 Nov 2021"
     assert float(page.locator("#rd-chart line.day").get_attribute("x1")) > x_before
     assert fragment(page)["date"] == "2021-11-23"
     page.screenshot(path=str(ARTIFACTS / "reader-2021-11-23.png"), full_page=True)
 
 
-def test_show_goes_to_the_event(page, site):
+def test_show_goes_to_the_event(page, site, dataset):
+    pages = published.pages(dataset)
+    index = compiled.day_index("2021-11-16")
+    week = pages["weeks"][[w for start, w in pages["week"] if start <= index][-1]]
     open_reader(page, f"{site}#date=2021-11-16&layers=camps")
-    first = page.locator("#rd-week li").first
-    first.locator("button").click()
-    day = tm(page, "m.iso")
-    assert "2021-11-15" <= day <= "2021-11-21"
-    assert "events" in fragment(page)["layers"].split(",")
-    assert page.locator("#rd-layers input[value=events]").is_checked()
-    assert tm(page, "m.map.getZoom()") >= 10
+    for row, event in enumerate(week["events"][:3]):
+        page.locator("#rd-week li").nth(row).locator("button").click()
+        assert tm(page, "m.iso") == event["day"]
+        assert "events" in fragment(page)["layers"].split(",")
+        assert page.locator("#rd-layers input[value=events]").is_checked()
+        # Centred on the event (once the map's zoom animation ends), closer in the more precisely it is placed.
+        page.wait_for_function(
+            """([lat, lon]) => { const c = document.querySelector('.tm').timemap.map.getCenter();
+                return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01; }""",
+            arg=[event["lat"], event["lon"]],
+            timeout=5000,
+        )
+        assert tm(page, "m.map.getZoom()") == {"exact": 10, "approximate": 9}.get(event["precision"], 7)
 
 
 def test_the_view_round_trips_through_the_fragment(page, site):
@@ -200,6 +212,8 @@ def test_the_view_round_trips_through_the_fragment(page, site):
     page.evaluate("location.hash = 'date=2022-03-01&layers=fences'")
     page.wait_for_function("() => document.querySelector('.tm').dataset.day === '2022-03-01'")
     assert tm(page, "[...m.shown]") == ["fences"]
+    # That link names no place: the map shows the whole map, as the link opened afresh would.
+    assert tm(page, "m.map.getZoom()") == 6 and "view" not in fragment(page)
 
 
 def test_bad_fragment_values_fall_back_with_a_notice(page, site):
@@ -233,6 +247,8 @@ FRAGMENTS = [
     "layers=,",
     "layers= camps , ,events,camps",
     "layers=a,b,c,d,e,f,g,camps",
+    "layers=ufo",
+    "layers={{7*7}},javascript:alert(1)",
     "basemap=osm",
     "basemap=OSM",
     "view=53.9,23.9",
@@ -291,6 +307,16 @@ def test_phone_width(browser, site):
         assert box["width"] >= 350 and box["height"] >= 300
         page.get_by_role("button", name="Forward one day").tap()
         page.wait_for_function("() => document.querySelector('.tm').dataset.day === '2021-11-17'")
+        # The chart's date labels do not run into each other.
+        labels = page.locator("#rd-chart text.tick[text-anchor=middle]").evaluate_all(
+            "els => els.map((e) => { const b = e.getBBox(); return [b.x, b.x + b.width]; })"
+        )
+        assert len(labels) >= 3
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(labels)), labels
+        # A popup fits inside the map, its close button reachable.
+        tm(page, "m.standing(m.timeline.layers.find((l) => l.id === 'camps'))[0].main.openPopup()")
+        popup = page.locator(".leaflet-popup").bounding_box()
+        assert popup["x"] >= box["x"] - 1 and popup["x"] + popup["width"] <= box["x"] + box["width"] + 1
         page.screenshot(path=str(ARTIFACTS / "reader-phone.png"), full_page=True)
     finally:
         context.close()
