@@ -30,6 +30,12 @@ publish single/ --single-file`` (one HTML file), and times both. Then:
    (painted). The same in-page timing as ``bench/bench_map.py`` uses for the app,
    so the two figures compare.
 
+The baseline, in the same run: the app itself (Streamlit, the working tree, on
+the same data, started as the README says with an empty cache folder), its
+cold loads to every layer drawn as ``bench/bench_map.py`` times them
+(``--skip-app`` to leave it out); beside it the reader edition's own cold
+load seen from Python, the like-for-like figure.
+
 It is a benchmark, not a test: the exit status is 0 whenever the figures were
 measured, met or not; 1 if a measurement failed; 2 if there is no Chromium.
 """
@@ -57,8 +63,9 @@ import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_map
 from bench_map import CHROMIUM_ARGS, STEP_START, VIEWPORT, find_chromium, load_average
-from bench_servers import REPO, free_port
+from bench_servers import REPO, free_port, serving
 from bench_table import BenchError, Row, Samples, ms, print_table, size
 
 #: Targets: first view over the network (gzip), cold load median, single file's slowest draw, step median.
@@ -198,6 +205,8 @@ class Figures:
     single: Loads = field(default_factory=Loads)
     steps: Samples = field(default_factory=Samples)
     steps_frame: Samples = field(default_factory=Samples)
+    #: The baseline of the same run: the app (Streamlit) on the same data, cold loads to all layers drawn.
+    app: bench_map.AppFigures = field(default_factory=bench_map.AppFigures)
     errors: list[str] = field(default_factory=list)
 
 
@@ -518,6 +527,11 @@ def rows_of(fig: Figures) -> list[Row]:
         )
     )
     rows.append(Row("   … goto → ready seen from Python", _spread(site.wall)))
+    app = fig.app.cold
+    rows.append(Row("   baseline: the app (Streamlit), cold load → all layers drawn (Python)", _spread(app)))
+    if app.median and site.wall.median:
+        sooner = f"{app.median / site.wall.median:.1f}×"
+        rows.append(Row("   … the reader edition is this much sooner", sooner))
     rows.append(Row("   … index.html received", ms(site.html.median)))
     rows.append(Row("   … DOMContentLoaded", ms(site.dcl.median)))
     rows.append(Row("   … last data file received", ms(site.data.median)))
@@ -581,6 +595,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep", type=Path, default=None, help="publish into DIR (site/, single/) and keep it"
     )
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one page, s")
+    parser.add_argument(
+        "--skip-app", action="store_true", help="do not start the app for the baseline's cold loads"
+    )
     args = parser.parse_args(argv)
     args.loads = args.loads if args.loads is not None else (3 if args.quick else 15)
     args.steps = args.steps if args.steps is not None else (10 if args.quick else 30)
@@ -624,6 +641,13 @@ def measure(browser, folder: Path, args: argparse.Namespace, fig: Figures) -> No
                 lambda: cold_loads(browser, url, args.loads, fig.site, args.timeout),
             )
             _measure(fig, "day steps", lambda: day_steps(browser, url, args.steps, 3, fig, args.timeout))
+    if not args.skip_app:
+        # The baseline in the same run: the app as the README starts it, on the same data.
+        def app_loads() -> None:
+            with serving(REPO, "app") as server:
+                bench_map.cold_loads(browser, server.url, False, args.loads, fig.app, args.timeout)
+
+        _measure(fig, "cold loads of the app (baseline)", app_loads)
     if single_ok:
         file_url = (single / "index.html").resolve().as_uri()
         _measure(
