@@ -101,13 +101,12 @@ def documents(dataset: Dataset) -> dict[str, dict]:
 
 def config(start: Start, files: dict[str, str] | None = None) -> dict:
     """What the page is told by Python: the map's options, the view's rules and words, the files."""
-    words = {"offline": "Offline outlines (no network needed)", "osm": "OpenStreetMap tiles (online)"}
     out = {
         "title": TITLE,
         "map": basemap.map_options(basemap.base_map()),
         "attribution": basemap.OSM_ATTRIBUTION,
         "tiles": {"url": basemap.OSM_TILES, "attribution": basemap.OSM_TILES_ATTRIBUTION},
-        "basemaps": {key: words.get(key, key) for key in basemap.BASEMAPS},
+        "basemaps": dict(basemap.BASEMAPS),
         # The rules and words of mapapp/urlstate.py, with this edition's defaults.
         "rules": {
             "start": CRISIS_START.isoformat(),
@@ -243,7 +242,7 @@ def single_file(dataset: Dataset, start: Start = Start()) -> str:
     leaflet = _inline(_vendor("leaflet.js"))
     module = _inline(bundle(SINGLE_JS))
     blocks = [_json_block("rd-config", config(start))]
-    blocks += [_json_block(f"rd-{key}", docs[key]) for key in ("timeline", "pages", "popups", "backdrop")]
+    blocks += [_json_block(f"rd-{key}", docs[key]) for key in DOCUMENTS]
     return _fill(
         {
             "csp": _csp([leaflet, module]),

@@ -11,17 +11,10 @@
 // Text from the data is set with textContent, or is HTML that Python escaped
 // (popups, figures' details), exactly as in the app.
 
-import { TimeMap, dayWords, formatNumber, runAt } from "./timemap.js";
+import { TimeMap, dayWords, element, formatNumber, runAt } from "./timemap.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const KM = "<!--km-->";
-
-function make(tag, attrs = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text) node.textContent = text;
-  return node;
-}
 
 function svg(tag, attrs = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -360,9 +353,9 @@ export class Reader {
     box.replaceChildren();
     box.hidden = !notices.length;
     if (!notices.length) return;
-    box.append(make("strong", {}, "Part of the link could not be used. "));
-    for (const notice of notices) box.append(make("p", {}, notice));
-    const close = make("button", { type: "button", class: "rd-close" }, "Dismiss");
+    box.append(element("strong", {}, "Part of the link could not be used. "));
+    for (const notice of notices) box.append(element("p", {}, notice));
+    const close = element("button", { type: "button", class: "rd-close" }, "Dismiss");
     close.addEventListener("click", () => (box.hidden = true));
     box.append(close);
   }
@@ -372,7 +365,7 @@ export class Reader {
     const box = this.$("rd-notice");
     if ([...box.querySelectorAll("p")].some((p) => p.textContent === words)) return;
     box.hidden = false;
-    box.append(make("p", {}, words));
+    box.append(element("p", {}, words));
   }
 
   ready() {
@@ -392,7 +385,7 @@ export class Reader {
   fail(message) {
     const box = this.$("rd-notice");
     box.hidden = false;
-    box.append(make("p", { class: "rd-error" }, `The map is incomplete: ${message}.`));
+    box.append(element("p", { class: "rd-error" }, `The map is incomplete: ${message}.`));
   }
 
   // --- layers and basemap ---------------------------------------------------------------
@@ -400,8 +393,8 @@ export class Reader {
     const layers = this.$("rd-layers");
     this.boxes = new Map();
     for (const layer of this.timeline.layers) {
-      const label = make("label");
-      const box = make("input", { type: "checkbox", value: layer.id });
+      const label = element("label");
+      const box = element("input", { type: "checkbox", value: layer.id });
       box.checked = this.view.layers.includes(layer.id);
       box.addEventListener("change", () => this.layersChosen());
       label.append(box, document.createTextNode(" " + layer.title));
@@ -411,8 +404,8 @@ export class Reader {
     const bases = this.$("rd-basemaps");
     this.radios = new Map();
     for (const [id, words] of Object.entries(this.config.basemaps)) {
-      const label = make("label");
-      const radio = make("input", { type: "radio", name: "rd-basemap", value: id });
+      const label = element("label");
+      const radio = element("input", { type: "radio", name: "rd-basemap", value: id });
       radio.checked = id === this.view.basemap;
       radio.addEventListener("change", () => {
         this.view.basemap = id;
@@ -456,9 +449,9 @@ export class Reader {
 
   figure(i) {
     const [label, value, detail] = this.pages.figures[i];
-    const box = make("div", { class: "rd-figure" });
-    box.append(make("div", { class: "rd-label" }, label), make("div", { class: "rd-value" }, value));
-    const more = make("div", { class: "rd-detail" });
+    const box = element("div", { class: "rd-figure" });
+    box.append(element("div", { class: "rd-label" }, label), element("div", { class: "rd-value" }, value));
+    const more = element("div", { class: "rd-detail" });
     more.innerHTML = detail; // escaped by Python (mapapp.render.text.page_text), as in the app
     box.append(more);
     return box;
@@ -477,21 +470,21 @@ export class Reader {
     const list = this.$("rd-week");
     list.replaceChildren();
     if (!week.events.length) {
-      list.append(make("li", { class: "rd-none" }, "No dated event this week in the data."));
+      list.append(element("li", { class: "rd-none" }, "No dated event this week in the data."));
       return;
     }
     for (const event of week.events) {
-      const item = make("li");
+      const item = element("li");
       const name = Array.from(event.name);
       const short = name.length > 80 ? name.slice(0, 79).join("") + "…" : event.name;
-      const show = make(
+      const show = element(
         "button",
         { type: "button", title: "Go to this event's day and place on the map", "aria-label": `Show on the map: ${event.when}, ${short}` },
         "Show",
       );
       show.addEventListener("click", () => this.showEvent(event));
-      const words = make("span");
-      words.append(make("b", {}, event.when), document.createTextNode(` · ${event.name}${event.where}`));
+      const words = element("span");
+      words.append(element("b", {}, event.when), document.createTextNode(` · ${event.name}${event.where}`));
       item.append(show, words);
       list.append(item);
     }
@@ -520,17 +513,17 @@ export class Reader {
     for (const layer of this.timeline.layers) {
       if (!this.view.layers.includes(layer.id)) continue;
       const items = byLayer.get(layer.id) || [];
-      const section = make("section");
-      section.append(make("h3", {}, `${layer.title} (${items.length})`));
-      const ul = make("ul");
-      if (!items.length) ul.append(make("li", { class: "rd-none" }, "none on this day"));
+      const section = element("section");
+      section.append(element("h3", {}, `${layer.title} (${items.length})`));
+      const ul = element("ul");
+      if (!items.length) ul.append(element("li", { class: "rd-none" }, "none on this day"));
       const objects = this.map.objects.get(layer.id);
       for (const item of items) {
         const parts2 = objects.get(item.id);
         let day = parts2.state.day || "";
         if (parts2.km !== null && parts2.km !== undefined) day = day.split(KM).join(formatNumber(parts2.km));
         const line = textOf(parts2.feature.tip) + (day ? ` — ${textOf(day)}` : "");
-        ul.append(make("li", {}, line));
+        ul.append(element("li", {}, line));
       }
       section.append(ul);
       parts.push(section);
@@ -542,13 +535,13 @@ export class Reader {
   buildChart() {
     const chart = this.pages.chart;
     const select = this.$("rd-metric");
-    chart.metrics.forEach((metric, i) => select.append(make("option", { value: String(i) }, metric.title)));
+    chart.metrics.forEach((metric, i) => select.append(element("option", { value: String(i) }, metric.title)));
     select.addEventListener("change", () => this.drawChart());
     const legend = this.$("rd-chart-legend");
     for (const [country, colour] of Object.entries(chart.countries)) {
-      const swatch = make("span", { class: "rd-swatch" });
+      const swatch = element("span", { class: "rd-swatch" });
       swatch.style.background = colour;
-      const item = make("span");
+      const item = element("span");
       item.append(swatch, document.createTextNode(country));
       legend.append(item);
     }
@@ -565,28 +558,28 @@ export class Reader {
   tellPoint(words, source) {
     const box = this.$("rd-chart-point");
     const lines = words.split("\n").filter((line) => !line.startsWith("Source: "));
-    box.replaceChildren(make("span", {}, lines.join(" · ")));
+    box.replaceChildren(element("span", {}, lines.join(" · ")));
     if (isWebLink(source)) {
       box.append(document.createTextNode(" · "));
-      box.append(make("a", { href: source, target: "_blank", rel: "noopener noreferrer" }, "source"));
+      box.append(element("a", { href: source, target: "_blank", rel: "noopener noreferrer" }, "source"));
     }
   }
 
   buildTable() {
     const { columns, rows } = this.pages.chart.table;
     const table = this.$("rd-table");
-    const head = make("tr");
-    for (const [, title] of columns) head.append(make("th", { scope: "col" }, title));
-    table.append(make("thead"), make("tbody"));
+    const head = element("tr");
+    for (const [, title] of columns) head.append(element("th", { scope: "col" }, title));
+    table.append(element("thead"), element("tbody"));
     table.tHead.append(head);
     const source = columns.findIndex(([name]) => name === "source_url");
     const value = columns.findIndex(([name]) => name === "value");
     for (const row of rows) {
-      const tr = make("tr");
+      const tr = element("tr");
       row.forEach((cell, i) => {
-        const td = make("td");
+        const td = element("td");
         if (i === source && isWebLink(cell)) {
-          td.append(make("a", { href: cell, target: "_blank", rel: "noopener noreferrer" }, cell));
+          td.append(element("a", { href: cell, target: "_blank", rel: "noopener noreferrer" }, cell));
         } else if (i === value && typeof cell === "number") {
           td.textContent = formatNumber(cell);
         } else {

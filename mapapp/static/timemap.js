@@ -81,7 +81,8 @@ export function cutLine(coords, fraction) {
 
 const latLngs = (coords) => coords.map(([lon, lat]) => [lat, lon]);
 
-function element(tag, attrs = {}, text = "") {
+/** An element with attributes and text (set as text, never parsed). */
+export function element(tag, attrs = {}, text = "") {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   if (text) node.textContent = text;
