@@ -13,6 +13,15 @@ from mapapp import assets, audit, data, published, reader, snapshot, timeline
 USAGE_ERROR = 2
 
 
+def _load(args: argparse.Namespace) -> data.Dataset | None:
+    """The data of ``--data-dir`` (or the default), or None with every problem printed."""
+    try:
+        return data.load_dataset(args.data_dir)
+    except data.DataError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def _validate(args: argparse.Namespace) -> int:
     """Check every file of the data directory; print every problem."""
     directory = args.data_dir or data.data_dir()
@@ -34,10 +43,8 @@ def _snapshot(args: argparse.Namespace) -> int:
     except timeline.DateOutOfRange as exc:
         print(f"snapshot: --date: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    try:
-        dataset = data.load_dataset(args.data_dir)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
+    dataset = _load(args)
+    if dataset is None:
         return 1
     json.dump(snapshot.snapshot(dataset, day), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -46,10 +53,8 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Print the data's quality table; exit 1 naming every broken rule of ``geodata/README.md``."""
-    try:
-        dataset = data.load_dataset(args.data_dir)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
+    dataset = _load(args)
+    if dataset is None:
         return 1
     rows = audit.audit(dataset)
     print(audit.format_table(rows))
@@ -70,10 +75,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace) -> int:
     """Compile the data's files for the browser ahead, into the cache folder (the server does it at start)."""
-    try:
-        dataset = data.load_dataset(args.data_dir)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
+    dataset = _load(args)
+    if dataset is None:
         return 1
     published.published(dataset)
     published.pages(dataset)
@@ -89,10 +92,8 @@ def _publish(args: argparse.Namespace) -> int:
     except reader.PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    try:
-        dataset = data.load_dataset(args.data_dir)
-    except data.DataError as exc:
-        print(exc, file=sys.stderr)
+    dataset = _load(args)
+    if dataset is None:
         print("publish: nothing was written (run `python -m mapapp validate` for the list)", file=sys.stderr)
         return USAGE_ERROR
     start = reader.Start(basemap=args.base)
