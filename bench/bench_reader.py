@@ -65,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_map
 from bench_map import CHROMIUM_ARGS, STEP_START, VIEWPORT, find_chromium, load_average
-from bench_servers import REPO, free_port, serving
+from bench_servers import REPO, free_port, serving, stop
 from bench_table import BenchError, Row, Samples, ms, print_table, size
 
 #: Targets: first view over the network (gzip), cold load median, single file's slowest draw, step median.
@@ -342,12 +342,7 @@ def static_server(folder: Path, timeout_s: float = 15.0) -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 5)
 
 
 def _open_ready(browser, url: str, timeout_s: float):

@@ -86,6 +86,16 @@ class Server:
         return values["VmRSS"], values["VmHWM"]
 
 
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a server process: politely, then for good after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 right now.
 
@@ -181,12 +191,7 @@ def serving(root: Path, name: str, timeout: float = 120.0) -> Iterator[Server]:
             print(f"[{name}] serving {url}, pid {process.pid}, log {log}", file=sys.stderr)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, 15)
             log_file.close()
 
 
