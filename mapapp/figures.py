@@ -36,6 +36,20 @@ BASIS_WORDS = {
 }
 #: How a source states its number (``value_kind``), as a prefix.
 VALUE_KIND_WORDS = {"exact": "", "rounded": "", "about": "about ", "over": "over ", "under": "almost "}
+#: Longest name or label from the data a headline figure quotes whole (the longest in geodata is 92).
+BRIEF_LIMIT = 160
+
+
+def brief(text: object) -> str:
+    """Data text as a headline figure quotes it: cut to :data:`BRIEF_LIMIT` characters with "…".
+
+    A figure is written down again for every day its numbers change (in the
+    app's caption and in the reader edition's day figures, :mod:`mapapp.pagedata`),
+    so a name of 100,000 characters would otherwise be repeated hundreds of
+    times. The popup still gives the whole text.
+    """
+    text = str(text)
+    return text if len(text) <= BRIEF_LIMIT else text[: BRIEF_LIMIT - 1] + "…"
 
 
 def metric_words(metric: str) -> str:
@@ -60,8 +74,8 @@ class Reading:
     kind: str = "exact"
 
     def __str__(self) -> str:
-        who = f"{self.body}: " if self.body else ""
-        what = f", {self.counts}" if self.counts else ""
+        who = f"{brief(self.body)}: " if self.body else ""
+        what = f", {brief(self.counts)}" if self.counts else ""
         return f"{self.value} ({who}{self.period}{what})"
 
 
@@ -141,7 +155,7 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
     if not at_border:
         return Figure(label, "none", "No makeshift camp or border logistics centre stood on this day.")
     if not counted:
-        names = ", ".join(r["name"] for r in at_border)
+        names = ", ".join(brief(r["name"]) for r in at_border)
         return Figure(label, "no count", f"Standing, but no count in the sources yet: {names}.")
     total = int(sum(r["people_on_day"] for r in counted))
     parts, readings = [], []
@@ -150,11 +164,13 @@ def camp_people(camps: gpd.GeoDataFrame | None, day: dt.date | None = None) -> F
         readings.extend(sides)
         if len(sides) > 1:
             # Each side's own latest count, never an average or a range.
-            parts.append(f"{row['name']}: " + "; ".join(str(r) for r in sides))
+            parts.append(f"{brief(row['name'])}: " + "; ".join(str(r) for r in sides))
         else:
             when = row["people_on_day_date"]
-            parts.append(f"{row['name']}: {int(row['people_on_day']):,} ({_day(when)}{_age(when, day)})")
-    uncounted = [r["name"] for r in at_border if not pd.notna(r["people_on_day"])]
+            parts.append(
+                f"{brief(row['name'])}: {int(row['people_on_day']):,} ({_day(when)}{_age(when, day)})"
+            )
+    uncounted = [brief(r["name"]) for r in at_border if not pd.notna(r["people_on_day"])]
     if uncounted:
         parts.append("not counted: " + ", ".join(uncounted))
     sources = tuple(dict.fromkeys(url for r in counted for url in r["people_on_day_sources"]))
@@ -198,7 +214,7 @@ def fence_km(fences: gpd.GeoDataFrame | None, kind_labels: dict[str, str]) -> li
         parts, sources = [], []
         for row in rows:
             # Two barriers may share a kind (Poland's 2021 razor wire): name each one.
-            name = (
+            name = brief(
                 row["name"].split(": ", 1)[-1]
                 if isinstance(row["name"], str)
                 else kind_labels.get(row["kind"], row["kind"])

@@ -92,6 +92,35 @@ def test_fence_km_per_country_lists_kinds_apart():
     assert lt.value == lv.value == "none"
 
 
+def test_a_figure_quotes_a_long_name_briefly_and_keeps_its_numbers():
+    # A figure is written down for every day its numbers change: a name of 10,000
+    # characters must not be repeated whole each time (the popup has it whole).
+    long = "Camp " + "x" * 10_000
+    camp = figures.camp_people(camps(camp_row(long, "makeshift_camp", 2000)))
+    assert camp.value == "2,000"
+    assert len(camp.detail) < 300 and "x…: 2,000 (15 Nov 2021)" in camp.detail
+    fence = gpd.GeoDataFrame(
+        [
+            {
+                "name": "Poland: " + "y" * 10_000,
+                "country": "PL",
+                "kind": "steel_wall",
+                "built_km": 12.5,
+                "planned_km": 186.0,
+                "built_km_interpolated": True,
+                "built_km_basis": "interpolated",
+                "built_km_sources": ["https://example.org/w"],
+                "sources": [],
+            }
+        ],
+        geometry=[None],
+    )
+    pl = figures.fence_km(fence, {})[0]
+    assert pl.detail == "Y" + "y" * (figures.BRIEF_LIMIT - 2) + "…: 12.5 of 186 km (interpolated)"
+    short = "Kuźnica camp"
+    assert figures.brief(short) == short and len(figures.brief(long)) == figures.BRIEF_LIMIT
+
+
 MONTHLY = pd.DataFrame(
     [
         ["PL", "2021-10", "attempted_crossings", 17447.0, "https://example.org/pl1", ""],

@@ -88,6 +88,10 @@ def test_the_reader_edition_shows_data_text_literally(hostile, day):
     assert f'"defaultDay":"{day.isoformat()}"' in html
     # Every <script> element the page opens is one of ours: two scripts and five JSON blocks.
     assert html.count("<script") == html.count("</script>") == 7
+    # It grows with the data, not with the data times the days: the day figures
+    # quote long names briefly (a whole 100,000-character name made it 52 MB).
+    fixture_bytes = sum(path.stat().st_size for path in HOSTILE.iterdir())
+    assert len(html.encode()) < 3 * fixture_bytes
 
 
 def test_the_reported_template_injection_runs_nothing(tmp_path, layers):
