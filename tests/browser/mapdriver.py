@@ -69,6 +69,25 @@ def wait_page_day(page, words: str, timeout_s: float = 30) -> None:
     page.get_by_text(f"The map on {words}", exact=True).wait_for(timeout=timeout_s * 1000)
 
 
+def wait_settled(page, timeout_s: float = 90) -> None:
+    """Wait until the page's first-load runs are over: the chart is drawn and no run is under way.
+
+    The page draws its chart in a second run just after the first load
+    (``panels.CHART_DELAY_S``). A run cut short drops the widgets of the one
+    before (Streamlit collects them at its end), so a click on a download
+    button the browser still shows would fail ("Failed to generate file for
+    download") until the next run has drawn it again.
+    """
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=timeout_s * 1000)
+    quiet = (
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+    )
+    for _ in range(2):  # twice, a moment apart: a run may start right after another ends
+        page.wait_for_function(quiet, timeout=timeout_s * 1000)
+        page.wait_for_timeout(300)
+    page.wait_for_function(quiet, timeout=timeout_s * 1000)
+
+
 def open_map(page, url: str, day: str = "2021-11-13") -> None:
     """Open the app (optionally with a query) and wait until the map has drawn ``day``."""
     page.goto(url)
