@@ -3,7 +3,8 @@
 Run it with ``streamlit run mapapp/server.py`` (``python3 tasks.py run``). It
 reads top to bottom: the data, the view (:mod:`mapapp.page.state`), the map
 (:mod:`mapapp.page.mapview`), the sidebar (:mod:`mapapp.page.controls`) and the
-panels (:mod:`mapapp.page.panels`). The page never opens files (see
+panels (:mod:`mapapp.page.panels`); only the download buttons are made before
+the rest, in their place near the bottom (see :func:`page`). The page never opens files (see
 :mod:`mapapp.data`) and never filters by date itself (see :mod:`mapapp.snapshot`).
 """
 
@@ -116,6 +117,25 @@ def page() -> None:
     directory = str(dataset.directory)
     state.init()
     view = state.view()
+    day = view.day
+    top, downloads = st.container(), st.container()
+    # The download buttons are made first and shown in their place below the chart.
+    # A run cut short by the next (the chart's first drawing, a day step) drops the
+    # buttons of the run before, which the browser still shows: made first, they are
+    # new by then, and a click in that moment still gets its file.
+    with downloads:
+        panels.show_downloads(dataset, day, view.layers, single_file(dataset, view, day))
+    with top:
+        _top_of_page(dataset, directory, view)
+    with st.expander("About this map: precision, sources, licences"):
+        st.markdown(panels.ABOUT)
+    with st.expander("About the data: how well each layer is sourced"):
+        panels.show_audit(dataset, directory)
+    state.remember_shown([*controls.WIDGET_KEYS, "chart_metric"])
+
+
+def _top_of_page(dataset: data.Dataset, directory: str, view: urlstate.View) -> None:
+    """The link's notices, the map, the sidebar, the day's figures, the week and the chart."""
     for notice in state.notices_now():
         # A notice quotes the link's own values: shown as text, never as Markdown.
         st.html(text.page_text("⚠️ " + notice, css_class="mapapp-notice"))
@@ -133,12 +153,6 @@ def page() -> None:
         panels.show_week(day_figures, day)
     with right:
         panels.show_chart(dataset, day)
-    panels.show_downloads(dataset, day, view.layers, single_file(dataset, view, day))
-    with st.expander("About this map: precision, sources, licences"):
-        st.markdown(panels.ABOUT)
-    with st.expander("About the data: how well each layer is sourced"):
-        panels.show_audit(dataset, directory)
-    state.remember_shown([*controls.WIDGET_KEYS, "chart_metric"])
 
 
 def main() -> None:
