@@ -88,6 +88,40 @@ def wait_settled(page, timeout_s: float = 90) -> None:
     page.wait_for_function(quiet, timeout=timeout_s * 1000)
 
 
+def download(page, button_name: str, timeout_s: float = 120):
+    """Click a download button and return Playwright's ``Download``; fail, quoting the page, if none comes.
+
+    A click in the moment a run is cut short can find its file gone (see
+    :func:`wait_settled`): Streamlit then says "Failed to generate file for
+    download" under the button for 5 s. A reader clicks again, and so does this,
+    once; the second click must bring the file. Returns ``(download, retried)``.
+    """
+    got: list = []
+
+    def keep(file) -> None:  # Playwright takes a function as handler, not a bound builtin
+        got.append(file)
+
+    page.on("download", keep)
+    try:
+        button = page.get_by_role("button", name=button_name)
+        error = page.locator('[data-testid="stDownloadButtonError"]')
+        said: list[str] = []
+        for attempt in (1, 2):
+            button.click()
+            deadline = time.monotonic() + timeout_s
+            while not got and not error.count() and time.monotonic() < deadline:
+                page.wait_for_timeout(100)
+            if got:
+                return got[0], attempt == 2
+            said = error.all_inner_texts()
+            if not said:
+                break  # no file and no message: clicking again would hide the fault
+            error.first.wait_for(state="detached", timeout=15_000)
+        pytest.fail(f"no file from {button_name!r}; the page says {said or 'nothing'}")
+    finally:
+        page.remove_listener("download", keep)
+
+
 def open_map(page, url: str, day: str = "2021-11-13") -> None:
     """Open the app (optionally with a query) and wait until the map has drawn ``day``."""
     page.goto(url)

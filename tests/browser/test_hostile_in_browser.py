@@ -11,8 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlparse
 
 import pytest
-from mapdriver import ALL_POPUPS, ARTIFACTS, LOCAL_HOSTS, MAP, open_map, tm, wait_settled
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from mapdriver import ALL_POPUPS, ARTIFACTS, LOCAL_HOSTS, MAP, download, open_map, tm, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -78,15 +77,9 @@ def test_the_html_download_is_the_reader_edition_of_the_view_and_runs_nothing(
     # The app on hostile data, at a day, two layers and a place…
     open_map(page, f"{hostile_app_url}/?date=2021-11-15&layers=camps,events&view=53.6,23.8,9", "2021-11-15")
     wait_settled(page)  # as a reader would, once the page is drawn
-    button = page.get_by_role("button", name="This map (HTML, works offline)")
-    try:
-        with page.expect_download(timeout=120_000) as download:
-            button.click()
-    except PlaywrightTimeoutError:
-        said = page.locator('[data-testid="stDownloadButton"]').all_inner_texts()
-        pytest.fail(f"no download; the download buttons say {said}")
+    got, _ = download(page, "This map (HTML, works offline)")
     path = tmp_path / "map.html"
-    download.value.save_as(path)
+    got.save_as(path)
     # …downloads the single-file reader edition, which opens from disk on that view.
     reader = page.context.new_page()
     reader.requested_urls = []
