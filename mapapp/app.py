@@ -4,8 +4,9 @@ Run it with ``streamlit run mapapp/server.py`` (``python3 tasks.py run``). It
 reads top to bottom: the data, the view (:mod:`mapapp.page.state`), the map
 (:mod:`mapapp.page.mapview`), the sidebar (:mod:`mapapp.page.controls`) and the
 panels (:mod:`mapapp.page.panels`); only the download buttons are made before
-the rest, in their place near the bottom (see :func:`page`). The page never opens files (see
-:mod:`mapapp.data`) and never filters by date itself (see :mod:`mapapp.snapshot`).
+the rest, in their place near the bottom (see :func:`page`). The page never
+opens files (see :mod:`mapapp.data`) and never filters by date itself (see
+:mod:`mapapp.snapshot`).
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def page() -> None:
     # The download buttons are made first and shown in their place below the chart.
     # A run cut short by the next (the chart's first drawing, a day step) drops the
     # buttons of the run before, which the browser still shows: made first, they are
-    # new by then, and a click in that moment still gets its file.
+    # mostly new by then. A click that still misses gets Streamlit's "Failed to
+    # generate file for download", and the next click works (README).
     with downloads:
         panels.show_downloads(dataset, day, view.layers, single_file(dataset, view, day))
     with top:
